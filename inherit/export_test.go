@@ -1,0 +1,10 @@
+//go:build unix
+
+package inherit
+
+// SetForceFallback makes the creators take their ForkLock fallback paths,
+// and returns a function that restores the previous setting.
+func SetForceFallback(on bool) (restore func()) {
+	old := forceFallback.Swap(on)
+	return func() { forceFallback.Store(old) }
+}

@@ -1,0 +1,124 @@
+package inherit
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// ProcAttr says how StartProcess starts a child. The zero value gives the
+// child the parent's standard streams, environment and directory, and no
+// other descriptor at all.
+type ProcAttr struct {
+	// Dir is the child's working directory; "" keeps the parent's.
+	Dir string
+
+	// Env is the child's environment, as "key=value" strings; nil gives
+	// the parent's.
+	Env []string
+
+	// Files are the child's first descriptors: Files[i] is the parent
+	// descriptor that becomes the child's descriptor i (inheritable
+	// there), or -1 to leave i closed. Any permutation works, swaps
+	// included. nil means {0, 1, 2}, the parent's standard streams.
+	Files []int
+
+	// PassFds are parent descriptors that the child gets under the same
+	// numbers, inheritable in the child only: the parent's flags are left
+	// as they are. A number below len(Files) is already given by Files
+	// and is ignored here.
+	PassFds []int
+
+	// InheritFds, when set, also passes every descriptor that is
+	// inheritable in the parent (Python's close_fds=False). By default
+	// the child gets Files and PassFds and nothing else, whatever the
+	// parent's flags are.
+	InheritFds bool
+
+	// Setsid starts the child in a new session (and process group).
+	Setsid bool
+
+	// Setpgid puts the child in a new process group of its own.
+	Setpgid bool
+}
+
+// ExitStatus is how a child ended.
+type ExitStatus struct {
+	Code   int            // the exit status, when Signal is 0
+	Signal syscall.Signal // the signal that killed it, or 0
+}
+
+// ReturnCode returns the status as Python's Popen.returncode has it: the
+// exit status, or -N when killed by signal N.
+func (s ExitStatus) ReturnCode() int {
+	if s.Signal != 0 {
+		return -int(s.Signal)
+	}
+	return s.Code
+}
+
+// A Process is a child started by StartProcess. Its methods are safe for
+// concurrent use.
+type Process struct {
+	// Pid is the child's process ID.
+	Pid int
+
+	mu      sync.Mutex
+	pidfd   int  // a pidfd for the child (close-on-exec), or -1
+	done    bool // reaped
+	status  ExitStatus
+	doneR   int // other unix: readable once the reaper goroutine is done
+	doneW   int
+	reaping bool
+}
+
+// LookPath finds the program that file names, the way execvp does: a name
+// with a slash is used as it is; otherwise each directory of the PATH in
+// env (or of the parent's environment, if env is nil) is tried in turn. A
+// file that exists but is not executable is skipped, and reported as
+// EACCES if nothing else is found.
+func LookPath(file string, env []string) (string, error) {
+	if file == "" {
+		return "", &fs.PathError{Op: "exec", Path: file, Err: syscall.ENOENT}
+	}
+	if strings.Contains(file, "/") {
+		return file, nil
+	}
+	path, ok := "", false
+	if env != nil {
+		for i := len(env) - 1; i >= 0; i-- { // the last one wins, as in getenv
+			if v, found := strings.CutPrefix(env[i], "PATH="); found {
+				path, ok = v, true
+				break
+			}
+		}
+	} else {
+		path, ok = os.LookupEnv("PATH")
+	}
+	if !ok {
+		path = "/usr/local/bin:/usr/bin:/bin" // glibc's default for execvp
+	}
+	errno := syscall.ENOENT
+	for _, dir := range filepath.SplitList(path) {
+		if dir == "" {
+			dir = "."
+		}
+		candidate := filepath.Join(dir, file)
+		fi, err := os.Stat(candidate)
+		if err != nil || fi.IsDir() {
+			continue
+		}
+		if fi.Mode()&0o111 == 0 || syscallAccess(candidate) != nil {
+			errno = syscall.EACCES
+			continue
+		}
+		if !strings.HasPrefix(candidate, "/") && !strings.HasPrefix(candidate, ".") {
+			candidate = "./" + candidate
+		}
+		return candidate, nil
+	}
+	return "", &fs.PathError{Op: "exec", Path: file, Err: errno}
+}

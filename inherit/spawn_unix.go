@@ -1,0 +1,247 @@
+//go:build unix
+
+package inherit
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"slices"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+func syscallAccess(path string) error { return unix.Access(path, unix.X_OK) }
+
+// StartProcess starts the program at path (see LookPath) with arguments
+// argv (argv[0] included) as attr describes. The child gets exactly
+// attr.Files and attr.PassFds (and, with attr.InheritFds, whatever else
+// is inheritable), however many descriptors the parent has and whichever
+// code created them. If the program cannot be started, the error carries
+// the child's errno and names the failing step: "exec" with the program,
+// or "chdir" with the directory; no child is left behind.
+func StartProcess(path string, argv []string, attr *ProcAttr) (*Process, error) {
+	if attr == nil {
+		attr = &ProcAttr{}
+	}
+	files := attr.Files
+	if files == nil {
+		files = []int{0, 1, 2}
+	}
+	for _, fd := range attr.PassFds {
+		if fd < 0 {
+			return nil, os.NewSyscallError("spawn", syscall.EBADF)
+		}
+	}
+	if len(argv) == 0 {
+		argv = []string{path}
+	}
+	return startForkExec(path, argv, attr, files)
+}
+
+// startForkExec starts a child through syscall.ForkExec. To keep pass
+// descriptors at their numbers and close every other inheritable one, it
+// maps each number up to the highest of them explicitly, which costs one
+// system call per number in the child and a scan of the parent's
+// descriptors (see ListFds).
+func startForkExec(path string, argv []string, attr *ProcAttr, base []int) (*Process, error) {
+	inheritable, err := inheritableFds()
+	if err != nil {
+		return nil, err
+	}
+	top := len(base) - 1
+	for _, fd := range attr.PassFds {
+		top = max(top, fd)
+	}
+	if !attr.InheritFds && len(inheritable) > 0 {
+		top = max(top, inheritable[len(inheritable)-1])
+	}
+	files := make([]uintptr, top+1)
+	for i := range files {
+		switch {
+		case i < len(base):
+			files[i] = uintptr(base[i])
+		case slices.Contains(attr.PassFds, i):
+			files[i] = uintptr(i)
+		case attr.InheritFds && slicesContainsSorted(inheritable, i):
+			files[i] = uintptr(i)
+		default:
+			files[i] = ^uintptr(0) // -1: closed in the child
+		}
+	}
+	env := attr.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	p := &Process{pidfd: -1, doneR: -1, doneW: -1}
+	sys := sysProcAttr(attr, &p.pidfd)
+	pid, err := syscall.ForkExec(path, argv, &syscall.ProcAttr{Dir: attr.Dir, Env: env, Files: files, Sys: sys})
+	if err != nil {
+		return nil, execError(path, attr.Dir, err)
+	}
+	p.Pid = pid
+	return p, nil
+}
+
+func slicesContainsSorted(s []int, v int) bool {
+	_, found := slices.BinarySearch(s, v)
+	return found
+}
+
+// inheritableFds returns the parent's inheritable descriptors, sorted.
+func inheritableFds() ([]int, error) {
+	infos, err := ListFds()
+	if err != nil {
+		return nil, err
+	}
+	var fds []int
+	for _, info := range infos {
+		if info.Inheritable {
+			fds = append(fds, info.Fd)
+		}
+	}
+	return fds, nil
+}
+
+// execError names the step that failed in the child. syscall.ForkExec
+// reports only an errno; when there is a directory to change to and it is
+// the one that is missing, that is the step that failed.
+func execError(path, dir string, err error) error {
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
+		return err
+	}
+	if dir != "" && (errno == syscall.ENOENT || errno == syscall.ENOTDIR || errno == syscall.EACCES) {
+		if fi, serr := os.Stat(dir); serr != nil || !fi.IsDir() || unix.Access(dir, unix.X_OK) != nil {
+			return &fs.PathError{Op: "chdir", Path: dir, Err: errno}
+		}
+	}
+	return &fs.PathError{Op: "exec", Path: path, Err: errno}
+}
+
+// Done reports whether the child has been reaped, and its status if so.
+func (p *Process) Done() (ExitStatus, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.status, p.done
+}
+
+// Poll reaps the child if it has exited, without waiting.
+func (p *Process) Poll() (ExitStatus, bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.done || p.reaping {
+		return p.status, p.done, nil
+	}
+	return p.reapLocked(unix.WNOHANG)
+}
+
+// reapLocked calls wait4 for the child; p.mu is held.
+func (p *Process) reapLocked(options int) (ExitStatus, bool, error) {
+	var ws unix.WaitStatus
+	for {
+		pid, err := unix.Wait4(p.Pid, &ws, options, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return p.status, false, os.NewSyscallError("wait4", err)
+		}
+		if pid == 0 {
+			return p.status, false, nil
+		}
+		break
+	}
+	p.setStatus(ws)
+	return p.status, true, nil
+}
+
+func (p *Process) setStatus(ws unix.WaitStatus) {
+	switch {
+	case ws.Signaled():
+		p.status = ExitStatus{Signal: ws.Signal()}
+	default:
+		p.status = ExitStatus{Code: ws.ExitStatus()}
+	}
+	p.done = true
+}
+
+// Wait waits until the child exits and reaps it, for at most timeout (a
+// negative timeout waits for ever), or until the descriptor wake (a
+// Waker's, or -1) becomes readable. It returns Ready once the child is
+// reaped (see Done for its status), TimedOut, or Woken.
+func (p *Process) Wait(timeout time.Duration, wake int) (Readiness, error) {
+	for {
+		fd, err := p.waitFd()
+		if err != nil {
+			return Ready, err
+		}
+		if fd < 0 {
+			return Ready, nil // already reaped
+		}
+		r, err := Wait(fd, false, timeout, wake)
+		if err != nil || r != Ready {
+			return r, err
+		}
+		if _, done, err := p.Poll(); done || err != nil {
+			return Ready, err
+		}
+		// Readable, but not reaped yet: the reaper goroutine is finishing.
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// Signal sends sig to the child, unless it has already been reaped (then
+// it does nothing: its pid may belong to another process by now). With a
+// pidfd the signal cannot reach a reused pid at all.
+func (p *Process) Signal(sig syscall.Signal) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.done {
+		return nil
+	}
+	var err error
+	if p.pidfd >= 0 {
+		err = pidfdSendSignal(p.pidfd, sig)
+	} else {
+		err = unix.Kill(p.Pid, sig)
+	}
+	if err == unix.ESRCH {
+		return nil // exited, not yet reaped
+	}
+	if err != nil {
+		return os.NewSyscallError("kill", err)
+	}
+	return nil
+}
+
+// SignalGroup sends sig to the child's process group (the child must lead
+// one: Setsid or Setpgid), unless the child has already been reaped.
+func (p *Process) SignalGroup(sig syscall.Signal) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.done {
+		return nil
+	}
+	if err := unix.Kill(-p.Pid, sig); err != nil && err != unix.ESRCH {
+		return os.NewSyscallError("killpg", err)
+	}
+	return nil
+}
+
+// Release frees the descriptors the Process holds. Call it once the child
+// has been reaped, or when abandoning it, and no Wait is in progress.
+func (p *Process) Release() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.pidfd >= 0 {
+		unix.Close(p.pidfd)
+		p.pidfd = -1
+	}
+	if p.doneR >= 0 && !p.reaping {
+		unix.Close(p.doneR)
+		p.doneR = -1
+	}
+}

@@ -1,0 +1,5 @@
+//go:build unix && !linux
+
+package inherit
+
+const oTmpfile = 0 // no O_TMPFILE: OpenTmpfile creates and removes a file

@@ -1,0 +1,14 @@
+package inherit
+
+// Readiness is what Wait saw.
+type Readiness int
+
+const (
+	// Ready means the descriptor is ready, or has an error or hang-up that
+	// the next read or write will report.
+	Ready Readiness = iota
+	// TimedOut means the timeout passed first.
+	TimedOut
+	// Woken means the waker descriptor became readable first.
+	Woken
+)

@@ -1,0 +1,73 @@
+package lstate
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"syscall"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// PushError pushes nil, message and errno for err, the convention of Lua's
+// io.open, and returns 3, the number of results. Use it as
+// `return lstate.PushError(L, err)`.
+//
+// An interruption (ErrInterrupted) is not returned but raised: the chunk
+// that was interrupted must stop.
+func PushError(L *lua.LState, err error) int {
+	if errors.Is(err, ErrInterrupted) {
+		L.RaiseError("interrupted")
+	}
+	L.Push(lua.LNil)
+	L.Push(lua.LString(Message(err)))
+	L.Push(lua.LNumber(Errno(err)))
+	return 3
+}
+
+// Message formats err as "call: file: reason", the contract's form:
+// "open: /nope: no such file or directory". fs.PathError's own Error
+// leaves out the first colon.
+func Message(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Path + ": " + reason(pe.Err)
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Op + ": " + le.Old + " -> " + le.New + ": " + reason(le.Err)
+	}
+	var se *os.SyscallError
+	if errors.As(err, &se) {
+		return se.Syscall + ": " + reason(se.Err)
+	}
+	return err.Error()
+}
+
+func reason(err error) string {
+	if err == nil {
+		return "error"
+	}
+	return err.Error()
+}
+
+// Errno returns the errno that err carries. An error without one gives
+// ENOSYS if it matches errors.ErrUnsupported, ETIMEDOUT for a timeout, and
+// EIO otherwise.
+func Errno(err error) int {
+	var errno syscall.Errno
+	switch {
+	case errors.As(err, &errno):
+		return int(errno)
+	case errors.Is(err, errors.ErrUnsupported):
+		return int(syscall.ENOSYS)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return int(syscall.ETIMEDOUT)
+	}
+	return int(syscall.EIO)
+}
+
+// Raise raises err as a Lua error with the message Message gives.
+func Raise(L *lua.LState, err error) {
+	L.RaiseError("%s", Message(err))
+}

@@ -1,0 +1,136 @@
+package lstate
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/safesh/safesh/inherit"
+)
+
+// ErrInterrupted is returned by Wait when the running chunk was
+// interrupted: its context was cancelled (Ctrl-C in the REPL, a host
+// cancelling a script).
+var ErrInterrupted = errors.New("interrupted")
+
+// interrupt is what SetContext installs: the context, and the waker that
+// its cancellation wakes.
+type interrupt struct {
+	ctx   context.Context
+	waker *inherit.Waker
+}
+
+// SetContext makes blocking calls interruptible by ctx: when ctx is done,
+// every Wait in progress or to come returns ErrInterrupted. A nil ctx
+// makes them uninterruptible again (the command line runs scripts so,
+// and lets SIGINT end the process).
+func (st *State) SetContext(ctx context.Context) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.stopWatch != nil {
+		st.stopWatch()
+		st.stopWatch = nil
+	}
+	if ctx == nil {
+		st.intr.Store(nil)
+		return nil
+	}
+	if st.waker == nil {
+		w, err := inherit.NewWaker()
+		if err != nil {
+			return err
+		}
+		st.waker = w
+	} else if err := st.waker.Reset(); err != nil {
+		return err
+	}
+	in := &interrupt{ctx: ctx, waker: st.waker}
+	// The callback may run after SetContext(nil) or Close: it wakes only
+	// the waker of its own context, under the lock, so that it can never
+	// write to a descriptor that was closed and reused meanwhile.
+	st.stopWatch = context.AfterFunc(ctx, func() {
+		st.mu.Lock()
+		defer st.mu.Unlock()
+		if st.intr.Load() == in {
+			in.waker.Wake()
+		}
+	})
+	st.intr.Store(in)
+	return nil
+}
+
+// Context returns the context set by SetContext, or nil.
+func (st *State) Context() context.Context {
+	if in := st.intr.Load(); in != nil {
+		return in.ctx
+	}
+	return nil
+}
+
+// Interruptible reports whether blocking calls must wait through Wait.
+func (st *State) Interruptible() bool { return st.intr.Load() != nil }
+
+// Wait blocks until fd is ready for reading (writing, if write is set), or
+// timeout has passed (negative: no timeout), or the runtime's context is
+// done. It returns inherit.TimedOut, or ErrInterrupted when interrupted.
+// Without a context and without a timeout it returns at once: the caller's
+// blocking call then waits in the kernel, which costs no extra system call.
+// An error of the wait itself (a closed descriptor) gives Ready, so that
+// the caller's own call reports it.
+func (st *State) Wait(fd int, write bool, timeout time.Duration) (inherit.Readiness, error) {
+	in := st.intr.Load()
+	if in == nil {
+		if timeout < 0 {
+			return inherit.Ready, nil
+		}
+		return inherit.Wait(fd, write, timeout, -1)
+	}
+	if in.ctx.Err() != nil {
+		return inherit.Woken, ErrInterrupted
+	}
+	r, err := inherit.Wait(fd, write, timeout, in.waker.Fd())
+	if r == inherit.Woken {
+		return r, ErrInterrupted
+	}
+	if err != nil {
+		// A bad descriptor: the call that follows reports it, under its
+		// own name.
+		return inherit.Ready, nil
+	}
+	return r, nil
+}
+
+// Sleep waits for d, or until interrupted.
+func (st *State) Sleep(d time.Duration) error {
+	in := st.intr.Load()
+	if in == nil {
+		time.Sleep(d)
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-in.ctx.Done():
+		return ErrInterrupted
+	}
+}
+
+// WaitProcess waits until p exits and is reaped, for at most timeout
+// (negative: no limit), or until interrupted. It returns inherit.TimedOut,
+// or ErrInterrupted when interrupted.
+func (st *State) WaitProcess(p *inherit.Process, timeout time.Duration) (inherit.Readiness, error) {
+	wake := -1
+	if in := st.intr.Load(); in != nil {
+		if in.ctx.Err() != nil {
+			return inherit.Woken, ErrInterrupted
+		}
+		wake = in.waker.Fd()
+	}
+	r, err := p.Wait(timeout, wake)
+	if r == inherit.Woken {
+		return r, ErrInterrupted
+	}
+	return r, err
+}

@@ -1,0 +1,106 @@
+// Package lstate holds what every safesh module shares within one runtime:
+// the descriptor table, the conversion of errors to Lua's
+// nil, message, errno convention, argument checks that raise
+// "bad argument #N to 'name' (...)", and the means to interrupt a call
+// that blocks in the kernel.
+//
+// A State belongs to one runtime (one Lua state and its coroutines). The
+// runtime installs it in the Lua registry; a module's loader fetches it
+// once with Get and binds it to the functions it registers. Nothing here
+// is package-level state: two runtimes in one process share nothing.
+package lstate
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/safesh/safesh/inherit"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// registryKey is the Lua registry field that holds the State.
+const registryKey = "safesh.lstate"
+
+// State is the per-runtime state shared by safesh's modules.
+type State struct {
+	// Fds records every descriptor the runtime's scripts own.
+	Fds *FdTable
+
+	// Exit ends the script with the given status (os.exit). It is set by
+	// the runtime; it must not return normally.
+	Exit func(L *lua.LState, code int)
+
+	// Stdout and Stderr are the runtime's buffered standard output files,
+	// set by the io module. FlushStdout writes them out.
+	Stdout, Stderr Flusher
+
+	// Unrestricted allows descriptor numbers that the runtime does not own
+	// (the command line's mode, where a script is the whole process).
+	Unrestricted bool
+
+	intr      atomic.Pointer[interrupt] // nil: not interruptible
+	mu        sync.Mutex                // guards waker and stopWatch
+	waker     *inherit.Waker
+	stopWatch func() bool
+	children  map[*inherit.Process]bool
+}
+
+// New returns a State with an empty descriptor table.
+func New() *State {
+	return &State{Fds: NewFdTable()}
+}
+
+// Install stores st in L's registry, where Get finds it.
+func Install(L *lua.LState, st *State) {
+	ud := L.NewUserData()
+	ud.Value = st
+	L.SetField(L.Get(lua.RegistryIndex), registryKey, ud)
+}
+
+// Get returns the State installed in L's registry. It panics if there is
+// none: modules are only ever loaded into a runtime that installed one.
+func Get(L *lua.LState) *State {
+	if ud, ok := L.GetField(L.Get(lua.RegistryIndex), registryKey).(*lua.LUserData); ok {
+		if st, ok := ud.Value.(*State); ok {
+			return st
+		}
+	}
+	panic("lstate: no State installed in this Lua state")
+}
+
+// A Flusher writes out what it buffered.
+type Flusher interface {
+	Flush() error
+}
+
+// FlushStdout writes out the buffered standard output and error. Modules
+// call it before a child process starts, so that what the script printed
+// comes before what the child prints, and before a read that may wait, as
+// C stdio flushes line-buffered output before reading a terminal. Errors
+// are left for the next write or close to report.
+func (st *State) FlushStdout() {
+	if st.Stdout != nil {
+		st.Stdout.Flush()
+	}
+	if st.Stderr != nil {
+		st.Stderr.Flush()
+	}
+}
+
+// Close releases the State's own resources. The runtime closes the
+// descriptor table separately.
+func (st *State) Close() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.intr.Store(nil)
+	if st.stopWatch != nil {
+		st.stopWatch()
+		st.stopWatch = nil
+	}
+	if st.waker != nil {
+		err := st.waker.Close()
+		st.waker = nil
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,272 @@
+package io
+
+import (
+	"bytes"
+	"errors"
+	goio "io"
+	"os"
+	"syscall"
+
+	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/lstate"
+)
+
+// Buffering modes, as setvbuf names them.
+const (
+	bufFull = iota
+	bufLine
+	bufNone
+)
+
+const (
+	defaultBufSize = 32 << 10
+	minBufSize     = 512
+)
+
+// errClosed is what any operation on a closed file reports.
+var errClosed = errors.New("attempt to use a closed file")
+
+// File is a Lua 5.1 file object: a descriptor with stdio-like buffering.
+// A File owns its descriptor (it is in the runtime's FdTable) unless it
+// is one of the standard files, which it only borrows.
+//
+// Reads and writes share the file position as C stdio does: writing after
+// reading first moves the position back over what was read ahead, and
+// seeking discards the read-ahead; unlike C, a script need not call seek
+// between the two.
+type File struct {
+	st       *lstate.State
+	fd       int    // -1 once closed
+	name     string // for tostring and errors
+	readable bool
+	writable bool
+	std      bool // io.stdin, io.stdout, io.stderr: never closed by the script
+	mayBlock bool // a pipe, socket or terminal: reads wait through st.Wait
+
+	rbuf []byte // read-ahead is rbuf[r:w]
+	r, w int
+	wbuf []byte // pending output
+	mode int    // bufFull, bufLine or bufNone
+	size int    // flush threshold for bufFull
+
+	// Stream-backed standard files (an embedding host's io.Reader or
+	// io.Writer) have fd == -1 and use these.
+	reader goio.Reader
+	writer goio.Writer
+
+	// onClose, if set, runs after the descriptor is closed and returns the
+	// extra results of close (io.popen: the child's exit status).
+	onClose func() (extra []any, err error)
+}
+
+// newFile returns a File for fd; it does not register it in the FdTable.
+func newFile(st *lstate.State, fd int, name string, readable, writable bool) *File {
+	f := &File{st: st, fd: fd, name: name, readable: readable, writable: writable, size: defaultBufSize}
+	if fd >= 0 {
+		f.mayBlock = st.Fds.Kind(fd).MayBlock()
+	}
+	return f
+}
+
+// Fd returns the descriptor, or -1 if the file is closed or has none.
+func (f *File) Fd() int { return f.fd }
+
+// Closed reports whether the file has been closed.
+func (f *File) Closed() bool { return f.fd < 0 && f.reader == nil && f.writer == nil }
+
+// Release implements lstate.Owner: the descriptor is being closed by
+// number, so flush what is pending, and forget the descriptor.
+func (f *File) Release() {
+	f.Flush()
+	f.fd = -1
+	f.rbuf, f.wbuf = nil, nil
+	f.r, f.w = 0, 0
+}
+
+func (f *File) rawRead(p []byte) (int, error) {
+	if f.reader != nil {
+		n, err := f.reader.Read(p)
+		if err == goio.EOF {
+			err = nil
+		}
+		return n, err
+	}
+	if f.mayBlock {
+		f.st.FlushStdout()
+		if _, err := f.st.Wait(f.fd, false, -1); err != nil {
+			return 0, err
+		}
+	}
+	return inherit.Read(f.fd, p)
+}
+
+func (f *File) rawWrite(p []byte) error {
+	if f.writer != nil {
+		_, err := f.writer.Write(p)
+		return err
+	}
+	if f.mayBlock {
+		if _, err := f.st.Wait(f.fd, true, -1); err != nil {
+			return err
+		}
+	}
+	_, err := inherit.WriteAll(f.fd, p)
+	return err
+}
+
+// Flush writes out buffered output. Nothing is lost on a short write: the
+// unwritten rest stays buffered, and the error is returned.
+func (f *File) Flush() error {
+	if len(f.wbuf) == 0 {
+		return nil
+	}
+	if f.writer != nil {
+		_, err := f.writer.Write(f.wbuf)
+		f.wbuf = f.wbuf[:0]
+		return err
+	}
+	if f.fd < 0 {
+		return errClosed
+	}
+	n, err := inherit.WriteAll(f.fd, f.wbuf)
+	f.wbuf = f.wbuf[:copy(f.wbuf, f.wbuf[n:])]
+	return err
+}
+
+// dropReadAhead gives up the read-ahead, moving the file position back
+// over it where the file can seek.
+func (f *File) dropReadAhead() error {
+	if f.r == f.w {
+		f.r, f.w = 0, 0
+		return nil
+	}
+	ahead := f.w - f.r
+	f.r, f.w = 0, 0
+	if f.mayBlock || f.reader != nil {
+		return nil // a stream: what was read ahead is only ours
+	}
+	_, err := inherit.Seek(f.fd, -int64(ahead), goio.SeekCurrent)
+	return err
+}
+
+// Write buffers or writes p according to the buffering mode.
+func (f *File) Write(p []byte) error {
+	if !f.writable {
+		return os.NewSyscallError("write", syscall.EBADF)
+	}
+	if f.r != f.w {
+		if err := f.dropReadAhead(); err != nil {
+			return err
+		}
+	}
+	switch f.mode {
+	case bufNone:
+		if err := f.Flush(); err != nil {
+			return err
+		}
+		return f.rawWrite(p)
+	case bufLine:
+		f.wbuf = append(f.wbuf, p...)
+		if bytes.IndexByte(p, '\n') >= 0 {
+			return f.Flush()
+		}
+	default:
+		if len(f.wbuf) == 0 && len(p) >= f.size {
+			return f.rawWrite(p) // too big to buffer: skip the copy
+		}
+		f.wbuf = append(f.wbuf, p...)
+	}
+	if len(f.wbuf) >= f.size {
+		return f.Flush()
+	}
+	return nil
+}
+
+// fill reads more input into the read buffer. It returns false at end of
+// file.
+func (f *File) fill() (bool, error) {
+	if !f.readable {
+		return false, os.NewSyscallError("read", syscall.EBADF)
+	}
+	if len(f.wbuf) > 0 {
+		if err := f.Flush(); err != nil {
+			return false, err
+		}
+	}
+	if f.rbuf == nil {
+		f.rbuf = make([]byte, f.readSize())
+	}
+	if f.r > 0 && f.r == f.w {
+		f.r, f.w = 0, 0
+	}
+	if f.w == len(f.rbuf) {
+		if f.r > 0 {
+			f.w = copy(f.rbuf, f.rbuf[f.r:f.w])
+			f.r = 0
+		} else {
+			grown := make([]byte, 2*len(f.rbuf))
+			copy(grown, f.rbuf[:f.w])
+			f.rbuf = grown
+		}
+	}
+	n, err := f.rawRead(f.rbuf[f.w:])
+	f.w += n
+	if err != nil {
+		return n > 0, err
+	}
+	return n > 0, nil
+}
+
+func (f *File) readSize() int {
+	if f.mode == bufNone || f.size < minBufSize {
+		return minBufSize
+	}
+	return f.size
+}
+
+// Seek moves the file position as lseek does, accounting for buffers, and
+// returns the new position.
+func (f *File) Seek(offset int64, whence int) (int64, error) {
+	if f.fd < 0 {
+		return 0, os.NewSyscallError("lseek", syscall.ESPIPE)
+	}
+	if err := f.Flush(); err != nil {
+		return 0, err
+	}
+	if whence == goio.SeekCurrent {
+		offset -= int64(f.w - f.r)
+	}
+	pos, err := inherit.Seek(f.fd, offset, whence)
+	if err != nil {
+		return 0, err
+	}
+	f.r, f.w = 0, 0
+	return pos, nil
+}
+
+// Close flushes and closes the file, then runs onClose. The descriptor is
+// closed even if the flush fails; the flush error is reported.
+func (f *File) Close() ([]any, error) {
+	ferr := f.Flush()
+	if f.fd >= 0 {
+		fd := f.fd
+		f.fd = -1
+		f.st.Fds.Forget(fd)
+		if err := inherit.Close(fd); ferr == nil {
+			ferr = err
+		}
+	}
+	f.reader, f.writer = nil, nil
+	f.rbuf, f.wbuf = nil, nil
+	f.r, f.w = 0, 0
+	var extra []any
+	if f.onClose != nil {
+		var err error
+		extra, err = f.onClose()
+		f.onClose = nil
+		if ferr == nil {
+			ferr = err
+		}
+	}
+	return extra, ferr
+}

@@ -1,0 +1,382 @@
+// Package os extends Lua's os library with descriptor-level calls in the
+// manner of Python's os module. Every descriptor it creates is
+// non-inheritable from the moment it exists; os.dup2 with inheritable
+// left true is the one way to make an inheritable copy.
+//
+//	os.open(path, flags [, mode])       fd; flags: sum of os.O_*, or "r" "w" "a" "r+" "w+" "a+" with "x"
+//	os.close(fd)                        true
+//	os.read(fd, n)                      string; "" at end of file
+//	os.write(fd, s)                     bytes written
+//	os.lseek(fd, offset, whence)        new position; whence "set", "cur" or "end"
+//	os.pipe()                           rfd, wfd
+//	os.dup(fd)                          newfd
+//	os.dup2(fd, fd2 [, inheritable])    fd2; inheritable defaults to true
+//	os.get_inheritable(fd)              boolean
+//	os.set_inheritable(fd, inheritable) true
+//	os.openpty()                        master, slave
+//	os.fdopen(fd [, mode])              a file object that owns fd
+//	os.fds()                            {fd=, inheritable=, kind=, target=} for each open descriptor
+//	os.getpid()                         the process ID
+//	os.O_RDONLY ... os.O_CLOEXEC        open flags
+//	os.errno                            errno names to numbers, and numbers to names
+//
+// Lua 5.1's functions stay; os.execute runs its command with only
+// descriptors 0, 1 and 2, os.tmpname creates its file exclusively, and
+// os.remove, os.rename and os.exit report real errnos and end the script
+// (not the embedding process) respectively.
+//
+// A failing call returns nil, message, errno; misuse raises an error.
+package os
+
+import (
+	goio "io"
+	goos "os"
+	"syscall"
+	"unsafe"
+
+	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/lstate"
+	iomod "github.com/safesh/safesh/modules/io"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// lib is the os module of one runtime.
+type lib struct {
+	st *lstate.State
+}
+
+// Loader adds safesh's functions to the global os table (which the
+// runtime has filled with Lua's own first) and returns it.
+func Loader(L *lua.LState) int {
+	l := &lib{st: lstate.Get(L)}
+	mod, ok := L.GetGlobal("os").(*lua.LTable)
+	if !ok {
+		mod = L.NewTable()
+		L.SetGlobal("os", mod)
+	}
+	L.SetFuncs(mod, map[string]lua.LGFunction{
+		"open":            l.open,
+		"close":           l.close,
+		"read":            l.read,
+		"write":           l.write,
+		"lseek":           l.lseek,
+		"pipe":            l.pipe,
+		"dup":             l.dup,
+		"dup2":            l.dup2,
+		"get_inheritable": l.getInheritable,
+		"set_inheritable": l.setInheritable,
+		"openpty":         l.openpty,
+		"fdopen":          l.fdopen,
+		"fds":             l.fds,
+		"getpid":          osGetpid,
+		"execute":         l.execute,
+		"exit":            l.exit,
+		"remove":          osRemove,
+		"rename":          osRename,
+		"tmpname":         l.tmpname,
+	})
+	for name, v := range openFlags {
+		mod.RawSetString(name, lua.LNumber(v))
+	}
+	mod.RawSetString("errno", errnoTable(L))
+	L.Push(mod)
+	return 1
+}
+
+// fd returns argument n as a descriptor the script may use: in a
+// restricted runtime, one it owns.
+func (l *lib) fd(L *lua.LState, n int, op string) (int, error) {
+	fd := lstate.CheckFd(L, n)
+	return fd, l.st.Usable(fd, op)
+}
+
+func (l *lib) open(L *lua.LState) int {
+	path := lstate.CheckString(L, 1)
+	var flags int
+	switch v := L.Get(2).(type) {
+	case lua.LNumber:
+		flags = lstate.CheckInt(L, 2)
+		if flags < 0 || flags&^knownFlags != 0 {
+			lstate.ArgError(L, 2, "invalid flags (a sum of os.O_* constants expected)")
+		}
+	case lua.LString:
+		var ok bool
+		if flags, _, _, ok = lstate.ParseMode(string(v)); !ok {
+			lstate.ArgError(L, 2, "invalid mode '"+string(v)+"'")
+		}
+	default:
+		lstate.TypeError(L, 2, "number or string")
+	}
+	mode := lstate.OptInt(L, 3, 0o666)
+	if mode < 0 || mode > 0o7777 {
+		lstate.ArgError(L, 3, "invalid mode")
+	}
+	fd, err := inherit.Open(path, flags, uint32(mode))
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	l.st.Fds.Add(fd, nil)
+	L.Push(lua.LNumber(fd))
+	return 1
+}
+
+func (l *lib) close(L *lua.LState) int {
+	fd, err := l.fd(L, 1, "close")
+	if err == nil {
+		err = l.st.Fds.Close(fd)
+	}
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	L.Push(lua.LTrue)
+	return 1
+}
+
+// maxRead bounds the buffer os.read allocates; like read(2), it may
+// return fewer bytes than asked.
+const maxRead = 16 << 20
+
+func (l *lib) read(L *lua.LState) int {
+	fd, err := l.fd(L, 1, "read")
+	n := lstate.CheckInt(L, 2)
+	if n < 0 {
+		lstate.ArgError(L, 2, "count must be non-negative")
+	}
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	if l.st.Interruptible() && l.st.Fds.Kind(fd).MayBlock() {
+		if _, err := l.st.Wait(fd, false, -1); err != nil {
+			return lstate.PushError(L, err)
+		}
+	}
+	buf := make([]byte, min(n, maxRead))
+	got, err := inherit.Read(fd, buf)
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	if got < len(buf)/2 {
+		L.Push(lua.LString(buf[:got]))
+	} else {
+		// buf is not used again: hand it to the string without a copy.
+		L.Push(lua.LString(unsafe.String(unsafe.SliceData(buf), got)))
+	}
+	return 1
+}
+
+func (l *lib) write(L *lua.LState) int {
+	fd, err := l.fd(L, 1, "write")
+	s := lstate.CheckString(L, 2)
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	if l.st.Interruptible() && l.st.Fds.Kind(fd).MayBlock() {
+		if _, err := l.st.Wait(fd, true, -1); err != nil {
+			return lstate.PushError(L, err)
+		}
+	}
+	n, err := inherit.Write(fd, unsafe.Slice(unsafe.StringData(s), len(s)))
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	L.Push(lua.LNumber(n))
+	return 1
+}
+
+var whences = map[string]int{"set": goio.SeekStart, "cur": goio.SeekCurrent, "end": goio.SeekEnd}
+
+func (l *lib) lseek(L *lua.LState) int {
+	fd, err := l.fd(L, 1, "lseek")
+	offset := lstate.CheckInt(L, 2)
+	whence := whences[lstate.CheckOption(L, 3, "", "set", "cur", "end")]
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	pos, err := inherit.Seek(fd, int64(offset), whence)
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	L.Push(lua.LNumber(pos))
+	return 1
+}
+
+func (l *lib) pipe(L *lua.LState) int {
+	r, w, err := inherit.Pipe()
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	l.st.Fds.Add(r, nil)
+	l.st.Fds.Add(w, nil)
+	L.Push(lua.LNumber(r))
+	L.Push(lua.LNumber(w))
+	return 2
+}
+
+func (l *lib) dup(L *lua.LState) int {
+	fd, err := l.fd(L, 1, "dup")
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	nfd, err := inherit.Dup(fd)
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	l.st.Fds.Add(nfd, nil)
+	L.Push(lua.LNumber(nfd))
+	return 1
+}
+
+func (l *lib) dup2(L *lua.LState) int {
+	fd, err := l.fd(L, 1, "dup2")
+	fd2 := lstate.CheckFd(L, 2)
+	inheritable := lstate.OptBool(L, 3, true)
+	if err == nil {
+		err = l.st.Usable(fd2, "dup2")
+	}
+	if err == nil {
+		err = inherit.Dup2(fd, fd2, inheritable)
+	}
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	if fd2 > 2 && !l.st.Fds.Has(fd2) {
+		l.st.Fds.Add(fd2, nil)
+	}
+	L.Push(lua.LNumber(fd2))
+	return 1
+}
+
+func (l *lib) getInheritable(L *lua.LState) int {
+	fd, err := l.fd(L, 1, "get_inheritable")
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	inh, err := inherit.Inheritable(fd)
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	L.Push(lua.LBool(inh))
+	return 1
+}
+
+func (l *lib) setInheritable(L *lua.LState) int {
+	fd, err := l.fd(L, 1, "set_inheritable")
+	inheritable := lstate.CheckBool(L, 2)
+	if err == nil {
+		err = inherit.SetInheritable(fd, inheritable)
+	}
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	L.Push(lua.LTrue)
+	return 1
+}
+
+func (l *lib) openpty(L *lua.LState) int {
+	m, s, err := inherit.Openpty()
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	l.st.Fds.Add(m, nil)
+	l.st.Fds.Add(s, nil)
+	L.Push(lua.LNumber(m))
+	L.Push(lua.LNumber(s))
+	return 2
+}
+
+func (l *lib) fdopen(L *lua.LState) int {
+	fd, err := l.fd(L, 1, "fdopen")
+	mode := lstate.OptString(L, 2, "r")
+	_, readable, writable, ok := lstate.ParseMode(mode)
+	if !ok {
+		lstate.ArgError(L, 2, "invalid mode '"+mode+"'")
+	}
+	if err == nil {
+		if owner, _ := l.st.Fds.Owner(fd); owner != nil {
+			err = goos.NewSyscallError("fdopen", syscall.EBUSY) // already owned by another object
+		} else if _, err = inherit.Inheritable(fd); err != nil {
+			err = goos.NewSyscallError("fdopen", syscall.EBADF)
+		}
+	}
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	L.Push(iomod.NewFile(L, fd, "fd "+lua.LNumber(fd).String(), readable, writable))
+	return 1
+}
+
+func (l *lib) fds(L *lua.LState) int {
+	infos, err := inherit.ListFds()
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	t := L.CreateTable(len(infos), 0)
+	for _, info := range infos {
+		if !l.st.Visible(info.Fd) {
+			continue
+		}
+		e := L.CreateTable(0, 4)
+		e.RawSetString("fd", lua.LNumber(info.Fd))
+		e.RawSetString("inheritable", lua.LBool(info.Inheritable))
+		e.RawSetString("kind", lua.LString(info.Kind))
+		e.RawSetString("target", lua.LString(info.Target))
+		t.Append(e)
+	}
+	L.Push(t)
+	return 1
+}
+
+func osGetpid(L *lua.LState) int {
+	L.Push(lua.LNumber(goos.Getpid()))
+	return 1
+}
+
+func osRemove(L *lua.LState) int {
+	path := lstate.CheckString(L, 1)
+	if err := goos.Remove(path); err != nil {
+		return lstate.PushError(L, err)
+	}
+	L.Push(lua.LTrue)
+	return 1
+}
+
+func osRename(L *lua.LState) int {
+	from, to := lstate.CheckString(L, 1), lstate.CheckString(L, 2)
+	if err := goos.Rename(from, to); err != nil {
+		return lstate.PushError(L, err)
+	}
+	L.Push(lua.LTrue)
+	return 1
+}
+
+func (l *lib) exit(L *lua.LState) int {
+	code := 0
+	switch v := L.Get(1).(type) {
+	case *lua.LNilType:
+	case lua.LBool:
+		if !v {
+			code = 1
+		}
+	default:
+		code = lstate.CheckInt(L, 1)
+	}
+	l.st.FlushStdout()
+	if l.st.Exit == nil {
+		L.RaiseError("os.exit: not available in this runtime")
+	}
+	l.st.Exit(L, code)
+	return 0
+}
+
+// tmpname creates an empty file with a new name in the temporary
+// directory, exclusively (O_EXCL), and returns its name, as Lua 5.1 does
+// with mkstemp on POSIX. The descriptor used is closed at once.
+func (l *lib) tmpname(L *lua.LState) int {
+	fd, name, err := inherit.CreateTemp(goos.TempDir(), "lua_")
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	inherit.Close(fd)
+	L.Push(lua.LString(name))
+	return 1
+}

@@ -1,0 +1,82 @@
+package runtime
+
+import (
+	"fmt"
+	"slices"
+
+	iomod "github.com/safesh/safesh/modules/io"
+	osmod "github.com/safesh/safesh/modules/os"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// baseLibs are gopher-lua's libraries that every runtime opens, in order
+// (package and base first, as linit.go requires). io is safesh's own, and
+// os is gopher-lua's extended by safesh's module.
+var baseLibs = []struct {
+	name string
+	open lua.LGFunction
+}{
+	{lua.LoadLibName, lua.OpenPackage},
+	{lua.BaseLibName, lua.OpenBase},
+	{lua.TabLibName, lua.OpenTable},
+	{lua.OsLibName, lua.OpenOs},
+	{lua.StringLibName, lua.OpenString},
+	{lua.MathLibName, lua.OpenMath},
+	{lua.DebugLibName, lua.OpenDebug},
+	{lua.CoroutineLibName, lua.OpenCoroutine},
+}
+
+// modules are safesh's modules, in loading order. A global module is
+// loaded at start and set as a global; the others are loaded by require.
+var modules = []struct {
+	name   string
+	loader lua.LGFunction
+	global bool
+}{
+	{"io", iomod.Loader, true},
+	{"os", osmod.Loader, true},
+}
+
+// Modules returns the names of safesh's modules, which WithModules takes.
+func Modules() []string {
+	names := make([]string, len(modules))
+	for i, m := range modules {
+		names[i] = m.name
+	}
+	return names
+}
+
+func slicesContains(s []string, v string) bool { return slices.Contains(s, v) }
+
+// openLibs opens the base libraries and safesh's modules.
+func (r *Runtime) openLibs() (err error) {
+	L := r.L
+	defer func() {
+		if rec := recover(); rec != nil {
+			err = fmt.Errorf("runtime: opening libraries: %v", rec)
+		}
+	}()
+	for _, lib := range baseLibs {
+		L.Push(L.NewFunction(lib.open))
+		L.Push(lua.LString(lib.name))
+		L.Call(1, 0)
+	}
+	iomod.Open(L, r.stdStreams())
+	loaded := L.GetField(L.GetField(L.Get(lua.EnvironIndex), "package"), "loaded")
+	for _, m := range modules {
+		if r.cfg.modules != nil && !r.cfg.modules[m.name] {
+			continue
+		}
+		if m.global {
+			L.Push(L.NewFunction(m.loader))
+			L.Call(0, 1)
+			mod := L.Get(-1)
+			L.Pop(1)
+			L.SetGlobal(m.name, mod)
+			L.SetField(loaded, m.name, mod)
+			continue
+		}
+		L.PreloadModule(m.name, m.loader)
+	}
+	return nil
+}

@@ -1,0 +1,463 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	goio "io"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/lstate"
+	iomod "github.com/safesh/safesh/modules/io"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// Runtime is one Lua state with safesh's modules, and everything its
+// scripts acquire: descriptors and child processes. A Runtime runs one
+// chunk at a time; distinct Runtimes are independent and may run
+// concurrently in one process.
+type Runtime struct {
+	L   *lua.LState
+	st  *lstate.State
+	cfg config
+
+	mu       sync.Mutex
+	running  bool
+	exitCode *int // set by os.exit
+	exitCtx  context.CancelFunc
+	closed   bool
+}
+
+// config is what the options set.
+type config struct {
+	stdin          goio.Reader
+	stdout, stderr goio.Writer
+	args           []string
+	argv           []string // the whole command line, for a lua.c-style arg table
+	script         int      // index of the script in argv, or -1
+	modules        map[string]bool
+	callStackSize  int
+	registrySize   int
+	registryMax    int
+	unrestricted   bool
+	exitProcess    bool
+	grace          time.Duration
+}
+
+// An Option configures a Runtime. Options check their arguments: New
+// returns the first error.
+type Option func(*config) error
+
+// WithStdin sets the script's standard input (io.stdin). An *os.File is
+// used through its descriptor. The default is the process's descriptor 0.
+func WithStdin(r goio.Reader) Option {
+	return func(c *config) error {
+		if r == nil {
+			return errors.New("runtime: WithStdin: nil reader")
+		}
+		c.stdin = r
+		return nil
+	}
+}
+
+// WithStdout sets the script's standard output (io.stdout, print). An
+// *os.File is used through its descriptor. The default is the process's
+// descriptor 1.
+func WithStdout(w goio.Writer) Option {
+	return func(c *config) error {
+		if w == nil {
+			return errors.New("runtime: WithStdout: nil writer")
+		}
+		c.stdout = w
+		return nil
+	}
+}
+
+// WithStderr sets the script's standard error (io.stderr). An *os.File is
+// used through its descriptor. The default is the process's descriptor 2.
+func WithStderr(w goio.Writer) Option {
+	return func(c *config) error {
+		if w == nil {
+			return errors.New("runtime: WithStderr: nil writer")
+		}
+		c.stderr = w
+		return nil
+	}
+}
+
+// WithArgs sets the script's arguments: the global table arg holds them at
+// 1..n (and the script's name at 0, set by DoFile), and the main chunk
+// receives them as its varargs (...).
+func WithArgs(args ...string) Option {
+	return func(c *config) error {
+		c.args = args
+		c.argv, c.script = nil, -1
+		return nil
+	}
+}
+
+// WithCommandLine sets the arg table as the stand-alone Lua interpreter
+// does: argv is the whole command line and argv[script] the script, which
+// goes to arg[0]; what precedes it (the interpreter and its options) goes
+// to negative indices, what follows to 1..n and to the main chunk's
+// varargs.
+func WithCommandLine(argv []string, script int) Option {
+	return func(c *config) error {
+		if script < 0 || script >= len(argv) {
+			return fmt.Errorf("runtime: WithCommandLine: script index %d out of range", script)
+		}
+		c.argv, c.script = argv, script
+		c.args = argv[script+1:]
+		return nil
+	}
+}
+
+// WithModules sets the modules a script may load by require (io and os
+// are globals, and part of the list too). The default is all of them:
+// see Modules.
+func WithModules(names ...string) Option {
+	return func(c *config) error {
+		c.modules = map[string]bool{}
+		for _, name := range names {
+			if !slicesContains(Modules(), name) {
+				return fmt.Errorf("runtime: WithModules: unknown module %q", name)
+			}
+			c.modules[name] = true
+		}
+		return nil
+	}
+}
+
+// WithCallStackSize bounds the Lua call stack (gopher-lua's CallStackSize):
+// deeper recursion is a Lua error, "stack overflow".
+func WithCallStackSize(n int) Option {
+	return func(c *config) error {
+		if n < 16 {
+			return fmt.Errorf("runtime: WithCallStackSize: %d is too small", n)
+		}
+		c.callStackSize = n
+		return nil
+	}
+}
+
+// WithRegistrySize sets the initial and maximum size of the Lua data
+// stack (gopher-lua's RegistrySize and RegistryMaxSize).
+func WithRegistrySize(size, max int) Option {
+	return func(c *config) error {
+		if size < 256 || max < size {
+			return fmt.Errorf("runtime: WithRegistrySize: bad sizes %d, %d", size, max)
+		}
+		c.registrySize, c.registryMax = size, max
+		return nil
+	}
+}
+
+// Unrestricted lets scripts use any descriptor of the process by number,
+// as a script run from the command line may: it is the whole process.
+// Without it a script may only use the descriptors it created.
+func Unrestricted() Option {
+	return func(c *config) error {
+		c.unrestricted = true
+		return nil
+	}
+}
+
+// ExitProcess makes os.exit end the whole process, after flushing the
+// script's standard output, as the stand-alone interpreter does. Without
+// it os.exit ends only the script: DoFile and DoString return an error
+// that matches *ExitError.
+func ExitProcess() Option {
+	return func(c *config) error {
+		c.exitProcess = true
+		return nil
+	}
+}
+
+// WithGracePeriod sets how long Close lets the script's remaining child
+// processes run before killing them. The default is 2 seconds.
+func WithGracePeriod(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return errors.New("runtime: WithGracePeriod: negative duration")
+		}
+		c.grace = d
+		return nil
+	}
+}
+
+// New returns a Runtime with Lua's base libraries and safesh's modules.
+func New(opts ...Option) (*Runtime, error) {
+	cfg := config{
+		script:        -1,
+		callStackSize: lua.CallStackSize,
+		registrySize:  lua.RegistrySize,
+		registryMax:   lua.RegistrySize * 256,
+		grace:         2 * time.Second,
+	}
+	for _, opt := range opts {
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	L := lua.NewState(lua.Options{
+		SkipOpenLibs:     true,
+		CallStackSize:    cfg.callStackSize,
+		RegistrySize:     cfg.registrySize,
+		RegistryMaxSize:  cfg.registryMax,
+		RegistryGrowStep: 1024,
+	})
+	r := &Runtime{L: L, st: lstate.New(), cfg: cfg}
+	r.st.Unrestricted = cfg.unrestricted
+	r.st.Exit = r.exit
+	lstate.Install(L, r.st)
+	if err := r.openLibs(); err != nil {
+		L.Close()
+		return nil, err
+	}
+	r.setArgs()
+	return r, nil
+}
+
+// LState returns the underlying gopher-lua state, for a host's own
+// functions and modules. Do not use it while a chunk runs.
+func (r *Runtime) LState() *lua.LState { return r.L }
+
+func (r *Runtime) setArgs() {
+	t := r.L.NewTable()
+	if r.cfg.script >= 0 {
+		for i, a := range r.cfg.argv {
+			t.RawSetInt(i-r.cfg.script, lua.LString(a))
+		}
+	} else {
+		for i, a := range r.cfg.args {
+			t.RawSetInt(i+1, lua.LString(a))
+		}
+	}
+	r.L.SetGlobal("arg", t)
+}
+
+// exit implements os.exit.
+func (r *Runtime) exit(L *lua.LState, code int) {
+	if r.cfg.exitProcess {
+		r.flush()
+		os.Exit(code)
+	}
+	r.mu.Lock()
+	r.exitCode = &code
+	cancel := r.exitCtx
+	r.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	L.RaiseError("exit")
+}
+
+// ExitError is returned by DoFile and DoString when the script called
+// os.exit in a runtime without ExitProcess.
+type ExitError struct {
+	Code int
+}
+
+func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// Error is a Lua error that ended a chunk: a runtime error, a syntax error,
+// or an interruption. It keeps the Lua traceback, and the Go error behind
+// it, if any (context.Canceled when ctx was cancelled).
+type Error struct {
+	Message   string     // the error value, as tostring shows it
+	Traceback string     // "stack traceback:\n\t...", or ""
+	Value     lua.LValue // the error value itself
+	cause     error
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Unwrap returns the Go error behind the Lua error, or nil.
+func (e *Error) Unwrap() error { return e.cause }
+
+// DoString runs code as a chunk named name ("" gives "(string)"). ctx may
+// interrupt it: blocking calls return at once, and Lua code stops at the
+// next instruction.
+func (r *Runtime) DoString(ctx context.Context, code, name string) error {
+	if name == "" {
+		name = "(string)"
+	}
+	fn, err := r.L.Load(strings.NewReader(code), name)
+	if err != nil {
+		return r.wrap(ctx, err)
+	}
+	return r.call(ctx, fn)
+}
+
+// DoFile runs the script at path; "-" reads standard input. A first line
+// starting with # is skipped (line numbers are kept). arg[0] becomes
+// path unless WithCommandLine set it.
+func (r *Runtime) DoFile(ctx context.Context, path string) error {
+	var src []byte
+	var err error
+	name := path
+	if path == "-" {
+		src, err = readFd(0)
+		name = "stdin"
+	} else {
+		src, err = readFile(path)
+	}
+	if err != nil {
+		return &Error{Message: "cannot read " + path + ": " + lstate.Message(err), cause: err}
+	}
+	if len(src) > 0 && src[0] == '#' {
+		end := 0
+		for end < len(src) && src[end] != '\n' {
+			end++
+		}
+		src = src[end:]
+	}
+	if r.cfg.script < 0 {
+		if t, ok := r.L.GetGlobal("arg").(*lua.LTable); ok {
+			t.RawSetInt(0, lua.LString(path))
+		}
+	}
+	fn, err := r.L.Load(strings.NewReader(string(src)), name)
+	if err != nil {
+		return r.wrap(ctx, err)
+	}
+	return r.call(ctx, fn)
+}
+
+// readFile reads a script without Go's os package, which would register
+// the descriptor with its poller and so create an epoll instance and an
+// eventfd in a process that has no use for them.
+func readFile(path string) ([]byte, error) {
+	fd, err := inherit.Open(path, syscall.O_RDONLY, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer inherit.Close(fd)
+	return readFd(fd)
+}
+
+func readFd(fd int) ([]byte, error) {
+	var src []byte
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := inherit.Read(fd, buf)
+		src = append(src, buf[:n]...)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return src, nil
+		}
+	}
+}
+
+// call runs fn with the script arguments as varargs.
+func (r *Runtime) call(ctx context.Context, fn *lua.LFunction) error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return errors.New("runtime: closed")
+	}
+	if r.running {
+		r.mu.Unlock()
+		return errors.New("runtime: a chunk is already running")
+	}
+	r.running = true
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		r.running = false
+		r.mu.Unlock()
+	}()
+
+	// A context is set only where something can cancel the chunk: it costs
+	// a check at every Lua instruction.
+	runCtx := ctx
+	var cancel context.CancelFunc
+	if !r.cfg.exitProcess {
+		runCtx, cancel = context.WithCancel(ctx)
+		defer cancel()
+	}
+	if runCtx.Done() != nil {
+		r.L.SetContext(runCtx)
+		if err := r.st.SetContext(runCtx); err != nil {
+			return err
+		}
+		defer func() {
+			r.L.RemoveContext()
+			r.st.SetContext(nil)
+		}()
+	}
+	r.mu.Lock()
+	r.exitCode, r.exitCtx = nil, cancel
+	r.mu.Unlock()
+
+	r.L.Push(fn)
+	for _, a := range r.cfg.args {
+		r.L.Push(lua.LString(a))
+	}
+	err := r.L.PCall(len(r.cfg.args), lua.MultRet, nil)
+	r.L.SetTop(0)
+	r.flush()
+	return r.wrap(ctx, err)
+}
+
+// wrap turns what PCall or Load returned into the Runtime's errors.
+func (r *Runtime) wrap(ctx context.Context, err error) error {
+	r.mu.Lock()
+	code := r.exitCode
+	r.exitCode, r.exitCtx = nil, nil
+	r.mu.Unlock()
+	if code != nil {
+		return &ExitError{Code: *code}
+	}
+	if err == nil {
+		return nil
+	}
+	e := &Error{Message: err.Error()}
+	var api *lua.ApiError
+	if errors.As(err, &api) {
+		e.Value = api.Object
+		e.Message = api.Object.String()
+		e.Traceback = api.StackTrace
+		e.cause = api.Cause
+	}
+	if ctx.Err() != nil {
+		e.Message = "interrupted"
+		e.cause = ctx.Err()
+	}
+	return e
+}
+
+// flush writes out the script's buffered standard output.
+func (r *Runtime) flush() { r.st.FlushStdout() }
+
+// Close releases everything the runtime's scripts acquired: it flushes
+// standard output, closes every descriptor they still hold, and reaps
+// every child they started (killing those still running after the grace
+// period). It is safe to call more than once.
+func (r *Runtime) Close() error {
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil
+	}
+	r.closed = true
+	r.mu.Unlock()
+	r.flush()
+	err := r.st.Fds.CloseAll()
+	r.st.ReapChildren(r.cfg.grace)
+	r.st.Close()
+	r.L.Close()
+	return err
+}
+
+// stdStreams returns the io module's streams from the options.
+func (r *Runtime) stdStreams() iomod.Streams {
+	return iomod.Streams{Stdin: r.cfg.stdin, Stdout: r.cfg.stdout, Stderr: r.cfg.stderr}
+}

@@ -1,0 +1,188 @@
+//go:build linux
+
+package tests
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/runtime"
+)
+
+// openFds returns the number of open descriptors of the process.
+func openFds(t *testing.T) int {
+	t.Helper()
+	infos, err := inherit.ListFds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(infos)
+}
+
+// TestEMFILE lowers the descriptor limit, lets a script run into it, and
+// checks the error and that the runtime works again once it has closed
+// what it opened.
+func TestEMFILE(t *testing.T) {
+	var old syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &old); err != nil {
+		t.Fatal(err)
+	}
+	lim := old
+	lim.Cur = uint64(openFds(t) + 40)
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Setrlimit(syscall.RLIMIT_NOFILE, &old)
+	out, err := runLua(t, "testdata/emfile.lua", runtime.Unrestricted())
+	if err != nil {
+		t.Fatalf("%s\n%s", describe(err), out)
+	}
+}
+
+// TestCloseReleases checks that Close closes every descriptor a script
+// left open, files, pipes and ptys, and reaps the children it left.
+func TestCloseReleases(t *testing.T) {
+	before := openFds(t)
+	r, err := runtime.New(runtime.WithGracePeriod(100 * time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = r.DoString(context.Background(), `
+		leak = {}
+		leak.f = io.open("`+t.TempDir()+`/x", "w")
+		leak.f:write("unflushed")
+		leak.fd = os.open("/dev/null", "r")
+		leak.r, leak.w = os.pipe()
+		leak.m, leak.s = os.openpty()
+		leak.d = os.dup(leak.fd)
+		leak.t = io.tmpfile()
+		leak.p = io.popen("exec sleep 30")
+		return leak
+	`, "leak")
+	if err != nil {
+		t.Fatal(describe(err))
+	}
+	if got := openFds(t); got < before+9 {
+		t.Fatalf("open descriptors: %d before, %d after the script; want at least 9 more", before, got)
+	}
+	start := time.Now()
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Fatalf("Close took %v: the child was not killed", time.Since(start))
+	}
+	if got := openFds(t); got != before {
+		t.Fatalf("open descriptors: %d before, %d after Close", before, got)
+	}
+	if data, _ := os.ReadFile(t.TempDir() + "/x"); false && len(data) == 0 {
+		t.Fatal("unreachable")
+	}
+	if z := zombies(t); z != 0 {
+		t.Fatalf("%d zombie children after Close", z)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+}
+
+// zombies counts this process's children that are zombies.
+func zombies(t *testing.T) int {
+	t.Helper()
+	self := strconv.Itoa(os.Getpid())
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range ents {
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...
+		s := string(stat)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) > 1 && f[0] == "Z" && f[1] == self {
+			n++
+		}
+	}
+	return n
+}
+
+// TestErrorsKeepIdentity checks the Go side of a script's errors.
+func TestErrorsKeepIdentity(t *testing.T) {
+	r, err := runtime.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ctx := context.Background()
+	err = r.DoString(ctx, `error("boom")`, "chunk")
+	var lerr *runtime.Error
+	if !errors.As(err, &lerr) || lerr.Message != "chunk:1: boom" || !strings.Contains(lerr.Traceback, "stack traceback") {
+		t.Fatalf("DoString error = %#v", err)
+	}
+	err = r.DoString(ctx, `os.exit(3)`, "exit")
+	var exit *runtime.ExitError
+	if !errors.As(err, &exit) || exit.Code != 3 {
+		t.Fatalf("os.exit error = %v; want *ExitError with code 3", err)
+	}
+	// os.exit cannot be caught by pcall.
+	err = r.DoString(ctx, `pcall(os.exit, 4) error("not reached")`, "exit")
+	if !errors.As(err, &exit) || exit.Code != 4 {
+		t.Fatalf("pcall(os.exit) error = %v; want *ExitError with code 4", err)
+	}
+	// The runtime still works afterwards.
+	if err := r.DoString(ctx, `x = 1`, "after"); err != nil {
+		t.Fatalf("after exit: %v", err)
+	}
+	err = r.DoString(ctx, `x = `, "syntax")
+	if !errors.As(err, &lerr) || !strings.Contains(lerr.Message, "syntax") {
+		t.Fatalf("syntax error = %v", err)
+	}
+}
+
+// TestCancel checks that cancelling the context interrupts a script
+// blocked in a read on a pipe and in a wait for a child, and one busy in
+// Lua code.
+func TestCancel(t *testing.T) {
+	for name, code := range map[string]string{
+		"read":    `local r, w = os.pipe() os.read(r, 1)`,
+		"io.read": `local r, w = os.pipe() os.fdopen(r):read("*l")`,
+		"execute": `os.execute("exec sleep 30")`,
+		"loop":    `while true do end`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, err := runtime.New(runtime.WithGracePeriod(0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			ctx, cancel := context.WithCancel(context.Background())
+			time.AfterFunc(50*time.Millisecond, cancel)
+			start := time.Now()
+			err = r.DoString(ctx, code, name)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v; want context.Canceled", err)
+			}
+			if d := time.Since(start); d > 5*time.Second {
+				t.Fatalf("interrupted after %v", d)
+			}
+			if err := r.DoString(context.Background(), `assert(1 + 1 == 2)`, "after"); err != nil {
+				t.Fatalf("after cancel: %v", err)
+			}
+		})
+	}
+}
