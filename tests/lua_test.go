@@ -13,12 +13,22 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rogpeppe/go-internal/testscript"
+	"github.com/safesh/safesh/internal/cli"
 	"github.com/safesh/safesh/internal/fdtest"
 	"github.com/safesh/safesh/runtime"
 	lua "github.com/yuin/gopher-lua"
 )
 
-func TestMain(m *testing.M) { fdtest.Main(m) }
+// TestMain makes the test binary also serve as the commands safesh and
+// lsfds (see fdtest), which testscript puts first on PATH for the tests and
+// their children.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"safesh": func() { os.Exit(cli.Run()) },
+		"lsfds":  fdtest.Lsfds,
+	})
+}
 
 // TestLua runs each tests/lua/*.lua in a fresh runtime: the test passes
 // if the script runs to its end.

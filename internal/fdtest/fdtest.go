@@ -67,13 +67,9 @@ func Install() (string, error) {
 	return dir, nil
 }
 
-// RunIfLsfds runs lsfds and exits if the program was started under that
-// name. Programs other than test binaries (testscript's Main) use it.
-func RunIfLsfds() {
-	if filepath.Base(os.Args[0]) == "lsfds" {
-		os.Exit(lsfds())
-	}
-}
+// Lsfds is lsfds as a main function, for testscript.Main's command map:
+// it prints the inherited descriptors and exits.
+func Lsfds() { os.Exit(lsfds()) }
 
 func lsfds() int {
 	infos, err := inherit.ListFds()
