@@ -3,7 +3,6 @@ package lstate
 import (
 	"errors"
 	"os"
-	"slices"
 	"sync"
 	"syscall"
 
@@ -21,37 +20,71 @@ type Owner interface {
 // FdTable records the descriptors a runtime's scripts own, so that closing
 // the runtime closes what they left open (gopher-lua has no __gc), and so
 // that a restricted runtime can refuse descriptor numbers it does not own.
-// It is safe for concurrent use.
+// It is safe for concurrent use. Descriptor numbers are small and dense,
+// so the table is a slice indexed by number: recording one costs no
+// allocation.
 type FdTable struct {
-	mu  sync.Mutex
-	fds map[int]*fdEntry
+	mu      sync.Mutex
+	entries []fdEntry // indexed by descriptor number
+	n       int       // entries in use
 }
 
 type fdEntry struct {
+	used  bool
 	owner Owner // nil: a bare number, as os.open returns
 	kind  inherit.Kind
 }
 
 // NewFdTable returns an empty table.
 func NewFdTable() *FdTable {
-	return &FdTable{fds: map[int]*fdEntry{}}
+	return &FdTable{entries: make([]fdEntry, 64)}
+}
+
+// entry returns the entry for fd, growing the table; t.mu is held.
+func (t *FdTable) entry(fd int) *fdEntry {
+	if fd >= len(t.entries) {
+		grown := make([]fdEntry, max(fd+1, 2*len(t.entries)))
+		copy(grown, t.entries)
+		t.entries = grown
+	}
+	return &t.entries[fd]
+}
+
+// lookup returns the entry for fd if it is in use; t.mu is held.
+func (t *FdTable) lookup(fd int) *fdEntry {
+	if fd < 0 || fd >= len(t.entries) || !t.entries[fd].used {
+		return nil
+	}
+	return &t.entries[fd]
 }
 
 // Add records fd as owned by owner (nil for a bare descriptor number).
 func (t *FdTable) Add(fd int, owner Owner) {
+	if fd < 0 {
+		return
+	}
 	t.mu.Lock()
-	t.fds[fd] = &fdEntry{owner: owner}
+	e := t.entry(fd)
+	if !e.used {
+		t.n++
+	}
+	*e = fdEntry{used: true, owner: owner}
 	t.mu.Unlock()
 }
 
-// SetOwner gives an already recorded descriptor to owner (os.fdopen).
+// SetOwner gives a descriptor to owner (os.fdopen), recording it if it was
+// not recorded yet.
 func (t *FdTable) SetOwner(fd int, owner Owner) {
-	t.mu.Lock()
-	if e, ok := t.fds[fd]; ok {
-		e.owner = owner
-	} else {
-		t.fds[fd] = &fdEntry{owner: owner}
+	if fd < 0 {
+		return
 	}
+	t.mu.Lock()
+	e := t.entry(fd)
+	if !e.used {
+		t.n++
+		*e = fdEntry{used: true}
+	}
+	e.owner = owner
 	t.mu.Unlock()
 }
 
@@ -59,17 +92,16 @@ func (t *FdTable) SetOwner(fd int, owner Owner) {
 func (t *FdTable) Owner(fd int) (Owner, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	e, ok := t.fds[fd]
-	if !ok {
-		return nil, false
+	if e := t.lookup(fd); e != nil {
+		return e.owner, true
 	}
-	return e.owner, true
+	return nil, false
 }
 
 // Has reports whether the table holds fd.
 func (t *FdTable) Has(fd int) bool {
 	t.mu.Lock()
-	_, ok := t.fds[fd]
+	ok := t.lookup(fd) != nil
 	t.mu.Unlock()
 	return ok
 }
@@ -78,7 +110,10 @@ func (t *FdTable) Has(fd int) bool {
 // closed it, or handed it to someone else.
 func (t *FdTable) Forget(fd int) {
 	t.mu.Lock()
-	delete(t.fds, fd)
+	if e := t.lookup(fd); e != nil {
+		*e = fdEntry{}
+		t.n--
+	}
 	t.mu.Unlock()
 }
 
@@ -86,12 +121,16 @@ func (t *FdTable) Forget(fd int) {
 // first (it flushes and marks itself closed). The descriptor leaves the
 // table before it is closed, so its number can be reused at once.
 func (t *FdTable) Close(fd int) error {
+	var owner Owner
 	t.mu.Lock()
-	e, ok := t.fds[fd]
-	delete(t.fds, fd)
+	if e := t.lookup(fd); e != nil {
+		owner = e.owner
+		*e = fdEntry{}
+		t.n--
+	}
 	t.mu.Unlock()
-	if ok && e.owner != nil {
-		e.owner.Release()
+	if owner != nil {
+		owner.Release()
 	}
 	return inherit.Close(fd)
 }
@@ -100,8 +139,7 @@ func (t *FdTable) Close(fd int) error {
 // table.
 func (t *FdTable) Kind(fd int) inherit.Kind {
 	t.mu.Lock()
-	e, ok := t.fds[fd]
-	if ok && e.kind != "" {
+	if e := t.lookup(fd); e != nil && e.kind != "" {
 		k := e.kind
 		t.mu.Unlock()
 		return k
@@ -111,23 +149,24 @@ func (t *FdTable) Kind(fd int) inherit.Kind {
 	if err != nil {
 		return inherit.KindOther
 	}
-	if ok {
-		t.mu.Lock()
+	t.mu.Lock()
+	if e := t.lookup(fd); e != nil {
 		e.kind = k
-		t.mu.Unlock()
 	}
+	t.mu.Unlock()
 	return k
 }
 
 // Fds returns the descriptors in the table, in increasing order.
 func (t *FdTable) Fds() []int {
 	t.mu.Lock()
-	fds := make([]int, 0, len(t.fds))
-	for fd := range t.fds {
-		fds = append(fds, fd)
+	defer t.mu.Unlock()
+	fds := make([]int, 0, t.n)
+	for fd := range t.entries {
+		if t.entries[fd].used {
+			fds = append(fds, fd)
+		}
 	}
-	t.mu.Unlock()
-	slices.Sort(fds)
 	return fds
 }
 
@@ -136,11 +175,16 @@ func (t *FdTable) Fds() []int {
 // descriptors already closed behind the table's back.
 func (t *FdTable) CloseAll() error {
 	t.mu.Lock()
-	fds := t.fds
-	t.fds = map[int]*fdEntry{}
+	entries := t.entries
+	t.entries = make([]fdEntry, 64)
+	t.n = 0
 	t.mu.Unlock()
 	var errs []error
-	for fd, e := range fds {
+	for fd := range entries {
+		e := &entries[fd]
+		if !e.used {
+			continue
+		}
 		if e.owner != nil {
 			e.owner.Release()
 		}

@@ -1,0 +1,284 @@
+//go:build linux
+
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/safesh/safesh/runtime"
+	"golang.org/x/sys/unix"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// A Workload is one operation, written three ways. Each loop body runs n
+// times; setup code runs once before the loop, untimed. Lua and Python
+// code may use the variable dir, a scratch directory.
+type Workload struct {
+	Name     string
+	Go       func(n int, dir string) error // the raw x/sys calls
+	LuaSetup string
+	Lua      string
+	PySetup  string
+	Py       string
+}
+
+// Workloads are the operations compared, in report order.
+var Workloads = []Workload{
+	{
+		Name: "open+close",
+		Go: func(n int, dir string) error {
+			for range n {
+				fd, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+				if err != nil {
+					return err
+				}
+				unix.Close(fd)
+			}
+			return nil
+		},
+		LuaSetup: `local open, close = os.open, os.close`,
+		Lua:      `close(open("/dev/null", "r"))`,
+		PySetup:  `open_, close = os.open, os.close`,
+		Py:       `close(open_("/dev/null", os.O_RDONLY))`,
+	},
+	{
+		Name: "pipe+close",
+		Go: func(n int, dir string) error {
+			var p [2]int
+			for range n {
+				if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+					return err
+				}
+				unix.Close(p[0])
+				unix.Close(p[1])
+			}
+			return nil
+		},
+		LuaSetup: `local pipe, close = os.pipe, os.close`,
+		Lua:      `local r, w = pipe() close(r) close(w)`,
+		PySetup:  `pipe, close = os.pipe, os.close`,
+		Py:       `r, w = pipe(); close(r); close(w)`,
+	},
+	{
+		Name: "dup+close",
+		Go: func(n int, dir string) error {
+			for range n {
+				fd, err := unix.FcntlInt(0, unix.F_DUPFD_CLOEXEC, 0)
+				if err != nil {
+					return err
+				}
+				unix.Close(fd)
+			}
+			return nil
+		},
+		LuaSetup: `local dup, close = os.dup, os.close`,
+		Lua:      `close(dup(0))`,
+		PySetup:  `dup, close = os.dup, os.close`,
+		Py:       `close(dup(0))`,
+	},
+	{
+		Name: "dup2(inheritable=false)",
+		Go: func(n int, dir string) error {
+			for range n {
+				if err := unix.Dup3(0, 100, unix.O_CLOEXEC); err != nil {
+					return err
+				}
+			}
+			return unix.Close(100)
+		},
+		LuaSetup: `local dup2 = os.dup2`,
+		Lua:      `dup2(0, 100, false)`,
+		PySetup:  `dup2 = os.dup2`,
+		Py:       `dup2(0, 100, inheritable=False)`,
+	},
+	{
+		Name: "get_inheritable",
+		Go: func(n int, dir string) error {
+			for range n {
+				if _, err := unix.FcntlInt(0, unix.F_GETFD, 0); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		LuaSetup: `local get = os.get_inheritable`,
+		Lua:      `get(0)`,
+		PySetup:  `get = os.get_inheritable`,
+		Py:       `get(0)`,
+	},
+	{
+		Name: "set_inheritable",
+		Go: func(n int, dir string) error {
+			fd, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+			if err != nil {
+				return err
+			}
+			defer unix.Close(fd)
+			for range n {
+				if _, err := unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		LuaSetup: `local set = os.set_inheritable local fd = os.open("/dev/null", "r")`,
+		Lua:      `set(fd, false)`,
+		PySetup:  `set_ = os.set_inheritable; fd = os.open("/dev/null", os.O_RDONLY)`,
+		Py:       `set_(fd, False)`,
+	},
+	{
+		Name: "read 64B",
+		Go: func(n int, dir string) error {
+			fd, err := unix.Open("/dev/zero", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+			if err != nil {
+				return err
+			}
+			defer unix.Close(fd)
+			buf := make([]byte, 64)
+			for range n {
+				if _, err := unix.Read(fd, buf); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		LuaSetup: `local read = os.read local fd = os.open("/dev/zero", "r")`,
+		Lua:      `read(fd, 64)`,
+		PySetup:  `read = os.read; fd = os.open("/dev/zero", os.O_RDONLY)`,
+		Py:       `read(fd, 64)`,
+	},
+	{
+		Name: "read 4KiB",
+		Go: func(n int, dir string) error {
+			fd, err := unix.Open("/dev/zero", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+			if err != nil {
+				return err
+			}
+			defer unix.Close(fd)
+			buf := make([]byte, 4096)
+			for range n {
+				if _, err := unix.Read(fd, buf); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		LuaSetup: `local read = os.read local fd = os.open("/dev/zero", "r")`,
+		Lua:      `read(fd, 4096)`,
+		PySetup:  `read = os.read; fd = os.open("/dev/zero", os.O_RDONLY)`,
+		Py:       `read(fd, 4096)`,
+	},
+	{
+		Name: "write 4KiB",
+		Go: func(n int, dir string) error {
+			fd, err := unix.Open("/dev/null", unix.O_WRONLY|unix.O_CLOEXEC, 0)
+			if err != nil {
+				return err
+			}
+			defer unix.Close(fd)
+			buf := make([]byte, 4096)
+			for range n {
+				if _, err := unix.Write(fd, buf); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		LuaSetup: `local write = os.write local fd = os.open("/dev/null", "w") local s = string.rep("x", 4096)`,
+		Lua:      `write(fd, s)`,
+		PySetup:  `write = os.write; fd = os.open("/dev/null", os.O_WRONLY); s = b"x" * 4096`,
+		Py:       `write(fd, s)`,
+	},
+	{
+		Name: "io.open+close",
+		Go: func(n int, dir string) error {
+			for range n {
+				fd, err := unix.Open("/dev/null", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+				if err != nil {
+					return err
+				}
+				unix.Close(fd)
+			}
+			return nil
+		},
+		LuaSetup: `local open = io.open`,
+		Lua:      `open("/dev/null"):close()`,
+		PySetup:  `open_ = open`,
+		Py:       `open_("/dev/null", "rb").close()`,
+	},
+	{
+		Name: "openpty+close",
+		Go: func(n int, dir string) error {
+			for range n {
+				m, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC, 0)
+				if err != nil {
+					return err
+				}
+				if err := unix.IoctlSetPointerInt(m, unix.TIOCSPTLCK, 0); err != nil {
+					return err
+				}
+				s, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(m), unix.TIOCGPTPEER, unix.O_RDWR|unix.O_NOCTTY|unix.O_CLOEXEC)
+				if errno != 0 {
+					return errno
+				}
+				unix.Close(int(s))
+				unix.Close(m)
+			}
+			return nil
+		},
+		LuaSetup: `local openpty, close = os.openpty, os.close`,
+		Lua:      `local m, s = openpty() close(s) close(m)`,
+		PySetup:  `openpty, close = os.openpty, os.close`,
+		Py:       `m, s = openpty(); close(s); close(m)`,
+	},
+}
+
+// RunGo times w's Go loop and returns the cost of one operation.
+func RunGo(w Workload, n int, dir string) (time.Duration, error) {
+	start := time.Now()
+	if err := w.Go(n, dir); err != nil {
+		return 0, fmt.Errorf("%s: %w", w.Name, err)
+	}
+	return time.Since(start) / time.Duration(n), nil
+}
+
+// RunLua times w's Lua loop in a fresh safesh runtime, as the command line
+// sets one up, and returns the cost of one operation.
+func RunLua(w Workload, n int, dir string) (time.Duration, error) {
+	r, err := runtime.New(runtime.Unrestricted(), runtime.ExitProcess())
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	L := r.LState()
+	code := fmt.Sprintf("local dir = %q\n%s\nreturn function(n) for _ = 1, n do %s end end", dir, w.LuaSetup, w.Lua)
+	if err := r.DoString(context.Background(), "bench_loop = (function() "+code+" end)()", w.Name); err != nil {
+		return 0, err
+	}
+	loop := L.GetGlobal("bench_loop")
+	start := time.Now()
+	if err := L.CallByParam(lua.P{Fn: loop, Protect: true}, lua.LNumber(n)); err != nil {
+		return 0, fmt.Errorf("%s: %w", w.Name, err)
+	}
+	return time.Since(start) / time.Duration(n), nil
+}
+
+// PythonScript returns a Python program that runs every workload n times
+// and prints "name<TAB>nanoseconds per operation" for each.
+func PythonScript(ws []Workload, n int, dir string) string {
+	s := "import os, time\ndir = " + fmt.Sprintf("%q", dir) + "\n"
+	for i, w := range ws {
+		if w.Py == "" {
+			continue
+		}
+		s += fmt.Sprintf("def w%d(n):\n    %s\n    t = time.perf_counter_ns()\n    for _ in range(n):\n        %s\n    return (time.perf_counter_ns() - t) / n\n", i, w.PySetup, w.Py)
+		s += fmt.Sprintf("print(%q + '\\t' + str(w%d(%d)), flush=True)\n", w.Name, i, n)
+	}
+	return s
+}
+
+// TempDir makes a scratch directory for the workloads.
+func TempDir() (string, error) { return os.MkdirTemp("", "safesh-bench") }
