@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/safesh/safesh/runtime"
-	"golang.org/x/sys/unix"
 	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
 )
 
 // A Workload is one operation, written three ways. Each loop body runs n
