@@ -390,7 +390,7 @@ func (r *Runtime) call(ctx context.Context, fn *lua.LFunction) error {
 		}
 		defer func() {
 			r.L.RemoveContext()
-			r.st.SetContext(nil)
+			r.st.ClearContext()
 		}()
 	}
 	r.mu.Lock()

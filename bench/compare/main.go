@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command compare runs every workload of package bench as raw Go x/sys
 // calls, as safesh Lua, and as CPython, in one run, and prints the cost
 // of one operation in each and the ratios.

@@ -21,20 +21,12 @@ type interrupt struct {
 }
 
 // SetContext makes blocking calls interruptible by ctx: when ctx is done,
-// every Wait in progress or to come returns ErrInterrupted. A nil ctx
-// makes them uninterruptible again (the command line runs scripts so,
-// and lets SIGINT end the process).
+// every Wait in progress or to come returns ErrInterrupted, until
+// ClearContext.
 func (st *State) SetContext(ctx context.Context) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if st.stopWatch != nil {
-		st.stopWatch()
-		st.stopWatch = nil
-	}
-	if ctx == nil {
-		st.intr.Store(nil)
-		return nil
-	}
+	st.clearLocked()
 	if st.waker == nil {
 		w, err := inherit.NewWaker()
 		if err != nil {
@@ -57,6 +49,22 @@ func (st *State) SetContext(ctx context.Context) error {
 	})
 	st.intr.Store(in)
 	return nil
+}
+
+// ClearContext makes blocking calls uninterruptible again: the command
+// line runs scripts so, and lets SIGINT end the process.
+func (st *State) ClearContext() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.clearLocked()
+}
+
+func (st *State) clearLocked() {
+	if st.stopWatch != nil {
+		st.stopWatch()
+		st.stopWatch = nil
+	}
+	st.intr.Store(nil)
 }
 
 // Context returns the context set by SetContext, or nil.
