@@ -234,6 +234,78 @@ var Workloads = []Workload{
 		PySetup:  `openpty, close = os.openpty, os.close`,
 		Py:       `m, s = openpty(); close(s); close(m)`,
 	},
+	{
+		Name: "socket+close",
+		Go: func(n int, dir string) error {
+			for range n {
+				fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+				if err != nil {
+					return err
+				}
+				unix.Close(fd)
+			}
+			return nil
+		},
+		LuaSetup: `local new = require("socket").socket`,
+		Lua:      `new():close()`,
+		PySetup:  `import socket; new = socket.socket`,
+		Py:       `new().close()`,
+	},
+	{
+		Name: "socketpair+close",
+		Go: func(n int, dir string) error {
+			for range n {
+				fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+				if err != nil {
+					return err
+				}
+				unix.Close(fds[0])
+				unix.Close(fds[1])
+			}
+			return nil
+		},
+		LuaSetup: `local pair = require("socket").socketpair`,
+		Lua:      `local a, b = pair() a:close() b:close()`,
+		PySetup:  `import socket; pair = socket.socketpair`,
+		Py:       `a, b = pair(); a.close(); b.close()`,
+	},
+	{
+		// One loopback TCP connection made, accepted and closed (the
+		// client first, so that TIME_WAIT stays on the client's side,
+		// which Linux reuses on loopback).
+		Name: "tcp connect+accept",
+		Go: func(n int, dir string) error {
+			l, sa, err := tcpListener()
+			if err != nil {
+				return err
+			}
+			defer unix.Close(l)
+			for range n {
+				c, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+				if err != nil {
+					return err
+				}
+				if err := unix.Connect(c, sa); err != nil {
+					unix.Close(c)
+					return err
+				}
+				s, _, err := unix.Accept4(l, unix.SOCK_CLOEXEC)
+				unix.Close(c)
+				if err != nil {
+					return err
+				}
+				unix.Close(s)
+			}
+			return nil
+		},
+		LuaSetup: `local socket = require("socket") local new = socket.socket
+			local srv = assert(socket.create_server("127.0.0.1", 0)) local _, port = srv:getsockname()`,
+		Lua:     `local c = new() c:connect("127.0.0.1", port) local s = srv:accept() c:close() s:close()`,
+		PySetup: `import socket; new = socket.socket; srv = socket.create_server(("127.0.0.1", 0)); addr = srv.getsockname()`,
+		Py:      `c = new(); c.connect(addr); s, _ = srv.accept(); c.close(); s.close()`,
+	},
+	tcpEcho(1 << 10),
+	tcpEcho(16 << 10),
 }
 
 // RunGo times w's Go loop and returns the cost of one operation.
@@ -278,6 +350,95 @@ func PythonScript(ws []Workload, n int, dir string) string {
 		s += fmt.Sprintf("print(%q + '\\t' + str(w%d(%d)), flush=True)\n", w.Name, i, n)
 	}
 	return s
+}
+
+// tcpEcho is a workload that sends size bytes over loopback TCP and echoes
+// them back: a round trip of 2*size bytes. Each form receives into a new
+// buffer or string, as a script must.
+func tcpEcho(size int) Workload {
+	return Workload{
+		Name: fmt.Sprintf("tcp echo %dKiB", size>>10),
+		Go: func(n int, dir string) error {
+			c, s, err := tcpPair()
+			if err != nil {
+				return err
+			}
+			defer unix.Close(c)
+			defer unix.Close(s)
+			msg := make([]byte, size)
+			buf := make([]byte, size)
+			for range n {
+				if _, err := unix.Write(c, msg); err != nil {
+					return err
+				}
+				if _, _, err := unix.Recvfrom(s, buf, unix.MSG_WAITALL); err != nil {
+					return err
+				}
+				if _, err := unix.Write(s, buf); err != nil {
+					return err
+				}
+				if _, _, err := unix.Recvfrom(c, buf, unix.MSG_WAITALL); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		LuaSetup: fmt.Sprintf(`local socket, size = require("socket"), %d
+			local srv = assert(socket.create_server("127.0.0.1", 0)) local _, port = srv:getsockname()
+			local c = assert(socket.create_connection("127.0.0.1", port)) local s = assert(srv:accept())
+			local msg = string.rep("x", size)
+			local function recvn(sock, n) local got = sock:recv(n) if #got == n then return got end
+				local parts, have = { got }, #got
+				while have < n do local more = sock:recv(n - have) if more == "" then break end
+					parts[#parts + 1] = more have = have + #more end
+				return table.concat(parts) end`, size),
+		Lua: `c:sendall(msg) s:sendall(recvn(s, size)) recvn(c, size)`,
+		PySetup: fmt.Sprintf(`import socket; srv = socket.create_server(("127.0.0.1", 0)); c = socket.create_connection(srv.getsockname()); `+
+			`s, _ = srv.accept(); size = %d; msg = b"x" * size; W = socket.MSG_WAITALL`, size),
+		Py: `c.sendall(msg); s.sendall(s.recv(size, W)); c.recv(size, W)`,
+	}
+}
+
+// tcpListener returns a loopback TCP socket listening on a free port, and
+// its address.
+func tcpListener() (int, unix.Sockaddr, error) {
+	l, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return -1, nil, err
+	}
+	err = unix.Bind(l, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}})
+	if err == nil {
+		err = unix.Listen(l, 128)
+	}
+	var sa unix.Sockaddr
+	if err == nil {
+		sa, err = unix.Getsockname(l)
+	}
+	if err != nil {
+		unix.Close(l)
+		return -1, nil, err
+	}
+	return l, sa, nil
+}
+
+// tcpPair returns the two ends of a loopback TCP connection.
+func tcpPair() (c, s int, err error) {
+	l, sa, err := tcpListener()
+	if err != nil {
+		return -1, -1, err
+	}
+	defer unix.Close(l)
+	if c, err = unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0); err != nil {
+		return -1, -1, err
+	}
+	if err = unix.Connect(c, sa); err == nil {
+		s, _, err = unix.Accept4(l, unix.SOCK_CLOEXEC)
+	}
+	if err != nil {
+		unix.Close(c)
+		return -1, -1, err
+	}
+	return c, s, nil
 }
 
 // TempDir makes a scratch directory for the workloads.

@@ -93,3 +93,38 @@ func OpenTmpfile(dir string) (int, error) { return -1, unsupported("tmpfile") }
 
 // CreateTemp is not supported on Windows yet.
 func CreateTemp(dir, prefix string) (int, string, error) { return -1, "", unsupported("open") }
+
+// Listen is not supported on Windows yet.
+func Listen(fd, backlog int) error { return unsupported("listen") }
+
+// Send is not supported on Windows yet.
+func Send(fd int, p []byte, flags int) (int, error) { return 0, unsupported("send") }
+
+// Recv is not supported on Windows yet.
+func Recv(fd int, p []byte, flags int) (int, error) { return 0, unsupported("recv") }
+
+// Shutdown is not supported on Windows yet.
+func Shutdown(fd, how int) error { return unsupported("shutdown") }
+
+// SetsockoptInt is not supported on Windows yet.
+func SetsockoptInt(fd, level, opt, value int) error { return unsupported("setsockopt") }
+
+// GetsockoptInt is not supported on Windows yet.
+func GetsockoptInt(fd, level, opt int) (int, error) { return 0, unsupported("getsockopt") }
+
+// SetLinger is not supported on Windows yet.
+func SetLinger(fd int, on bool, sec int) error { return unsupported("setsockopt") }
+
+// Linger is not supported on Windows yet.
+func Linger(fd int) (on bool, sec int, err error) { return false, 0, unsupported("getsockopt") }
+
+// SocketType is not supported on Windows yet.
+func SocketType(fd int) (domain, typ int, err error) { return -1, -1, unsupported("getsockopt") }
+
+// Poll is not supported on Windows yet.
+func Poll(fds []PollFd, timeout time.Duration, wake int) (Readiness, error) {
+	return Ready, unsupported("poll")
+}
+
+// SetNonblock is not supported on Windows yet.
+func SetNonblock(fd int, nonblocking bool) error { return unsupported("fcntl") }

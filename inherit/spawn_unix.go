@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -38,7 +39,44 @@ func StartProcess(path string, argv []string, attr *ProcAttr) (*Process, error) 
 	if len(argv) == 0 {
 		argv = []string{path}
 	}
+	if p, ok, err := startFast(path, argv, attr, files); ok {
+		return p, err
+	}
+	if err := checkOpen(files, attr.PassFds); err != nil {
+		return nil, err
+	}
 	return startForkExec(path, argv, attr, files)
+}
+
+// checkOpen checks that every descriptor the child is to get is open, so
+// that a bad one is reported by name rather than as the child's failure.
+func checkOpen(files, pass []int) error {
+	for i, fd := range files {
+		if fd < 0 {
+			continue
+		}
+		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
+			return &fs.PathError{Op: "spawn", Path: stdioName(i) + " fd " + strconv.Itoa(fd), Err: err}
+		}
+	}
+	for _, fd := range pass {
+		if _, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil {
+			return &fs.PathError{Op: "spawn", Path: "pass fd " + strconv.Itoa(fd), Err: err}
+		}
+	}
+	return nil
+}
+
+func stdioName(i int) string {
+	switch i {
+	case 0:
+		return "stdin"
+	case 1:
+		return "stdout"
+	case 2:
+		return "stderr"
+	}
+	return "child " + strconv.Itoa(i)
 }
 
 // startForkExec starts a child through syscall.ForkExec. To keep pass

@@ -12,3 +12,10 @@ const (
 	// Woken means the waker descriptor became readable first.
 	Woken
 )
+
+// PollFd is a descriptor for Poll to wait on, and whether it became ready.
+type PollFd struct {
+	Fd    int  // the descriptor; a negative one is skipped
+	Write bool // wait to write rather than to read
+	Ready bool // set by Poll
+}

@@ -6,6 +6,8 @@ import (
 
 	iomod "github.com/safesh/safesh/modules/io"
 	osmod "github.com/safesh/safesh/modules/os"
+	"github.com/safesh/safesh/modules/socket"
+	"github.com/safesh/safesh/modules/subprocess"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -35,6 +37,8 @@ var modules = []struct {
 }{
 	{"io", iomod.Loader, true},
 	{"os", osmod.Loader, true},
+	{"socket", socket.Loader, false},
+	{"subprocess", subprocess.Loader, false},
 }
 
 // Modules returns the names of safesh's modules, which WithModules takes.

@@ -356,16 +356,34 @@ func readFd(fd int) ([]byte, error) {
 	}
 }
 
+// Call calls fn with args as DoString runs a chunk: ctx may interrupt it,
+// and standard output is flushed when it returns. It returns fn's results.
+// The interactive session uses it to run what the user typed and show the
+// values.
+func (r *Runtime) Call(ctx context.Context, fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, error) {
+	return r.callArgs(ctx, fn, args)
+}
+
 // call runs fn with the script arguments as varargs.
 func (r *Runtime) call(ctx context.Context, fn *lua.LFunction) error {
+	args := make([]lua.LValue, len(r.cfg.args))
+	for i, a := range r.cfg.args {
+		args[i] = lua.LString(a)
+	}
+	_, err := r.callArgs(ctx, fn, args)
+	return err
+}
+
+// callArgs runs fn with args and returns its results.
+func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LValue) ([]lua.LValue, error) {
 	r.mu.Lock()
 	if r.closed {
 		r.mu.Unlock()
-		return errors.New("runtime: closed")
+		return nil, errors.New("runtime: closed")
 	}
 	if r.running {
 		r.mu.Unlock()
-		return errors.New("runtime: a chunk is already running")
+		return nil, errors.New("runtime: a chunk is already running")
 	}
 	r.running = true
 	r.mu.Unlock()
@@ -386,7 +404,7 @@ func (r *Runtime) call(ctx context.Context, fn *lua.LFunction) error {
 	if runCtx.Done() != nil {
 		r.L.SetContext(runCtx)
 		if err := r.st.SetContext(runCtx); err != nil {
-			return err
+			return nil, err
 		}
 		defer func() {
 			r.L.RemoveContext()
@@ -398,13 +416,19 @@ func (r *Runtime) call(ctx context.Context, fn *lua.LFunction) error {
 	r.mu.Unlock()
 
 	r.L.Push(fn)
-	for _, a := range r.cfg.args {
-		r.L.Push(lua.LString(a))
+	for _, a := range args {
+		r.L.Push(a)
 	}
-	err := r.L.PCall(len(r.cfg.args), lua.MultRet, nil)
+	err := r.L.PCall(len(args), lua.MultRet, nil)
+	var results []lua.LValue
+	if err == nil {
+		for i := 1; i <= r.L.GetTop(); i++ {
+			results = append(results, r.L.Get(i))
+		}
+	}
 	r.L.SetTop(0)
 	r.flush()
-	return r.wrap(ctx, err)
+	return results, r.wrap(ctx, err)
 }
 
 // wrap turns what PCall or Load returned into the Runtime's errors.
@@ -423,7 +447,7 @@ func (r *Runtime) wrap(ctx context.Context, err error) error {
 	var api *lua.ApiError
 	if errors.As(err, &api) {
 		e.Value = api.Object
-		e.Message = api.Object.String()
+		e.Message = r.describe(api.Object)
 		e.Traceback = api.StackTrace
 		e.cause = api.Cause
 	}
@@ -432,6 +456,23 @@ func (r *Runtime) wrap(ctx context.Context, err error) error {
 		e.cause = ctx.Err()
 	}
 	return e
+}
+
+// describe renders an error value as tostring would, using __tostring
+// (subprocess's error tables have one); a failing __tostring gives the
+// plain rendering.
+func (r *Runtime) describe(v lua.LValue) string {
+	if _, ok := v.(lua.LString); ok || v.Type() == lua.LTNumber {
+		return v.String()
+	}
+	var s string
+	err := r.L.CallByParam(lua.P{Fn: r.L.GetGlobal("tostring"), NRet: 1, Protect: true}, v)
+	if err == nil {
+		s = r.L.Get(-1).String()
+		r.L.Pop(1)
+		return s
+	}
+	return v.String()
 }
 
 // flush writes out the script's buffered standard output.

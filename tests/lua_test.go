@@ -7,6 +7,7 @@ package tests
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,14 +21,35 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// TestMain makes the test binary also serve as the commands safesh and
-// lsfds (see fdtest), which testscript puts first on PATH for the tests and
-// their children.
+// TestMain puts lsfds (see fdtest) on PATH, and makes the test binary also
+// serve as the command safesh, which testscript puts first on PATH for the
+// tests and their children.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	tm := testscript.TestingM(m)
+	if os.Getenv("SAFESH_FDTEST_DIR") == "" && filepath.Base(os.Args[0]) != "safesh" {
+		dir, err := fdtest.Install()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		os.Setenv("SAFESH_FDTEST_DIR", dir)
+		tm = cleanupM{m, dir}
+	}
+	testscript.Main(tm, map[string]func(){
 		"safesh": func() { os.Exit(cli.Run()) },
-		"lsfds":  fdtest.Lsfds,
 	})
+}
+
+// cleanupM removes lsfds's directory once the tests have run:
+// testscript.Main exits without returning.
+type cleanupM struct {
+	m   *testing.M
+	dir string
+}
+
+func (c cleanupM) Run() int {
+	defer os.RemoveAll(c.dir)
+	return c.m.Run()
 }
 
 // TestLua runs each tests/lua/*.lua in a fresh runtime: the test passes

@@ -30,7 +30,7 @@ func TestStraceAtomicCloexec(t *testing.T) {
 	}
 	trace := filepath.Join(dir, "trace")
 	cmd := exec.Command(strace, "-f", "-qq", "-o", trace,
-		"-e", "trace=open,openat,openat2,creat,pipe,pipe2,dup,dup2,dup3,fcntl,ioctl,socket,socketpair,accept,accept4,recvmsg,eventfd2,epoll_create,epoll_create1,pidfd_open,memfd_create,clone,clone3,fork,vfork",
+		"-e", "trace=open,openat,openat2,creat,pipe,pipe2,dup,dup2,dup3,fcntl,ioctl,socket,socketpair,accept,accept4,recvmsg,sendmsg,sendto,eventfd2,epoll_create,epoll_create1,pidfd_open,memfd_create,clone,clone3,fork,vfork",
 		"safesh", script, dir)
 	cmd.Env = append(os.Environ(), "TMPDIR="+dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -58,7 +58,8 @@ func TestStraceAtomicCloexec(t *testing.T) {
 	if !started {
 		t.Fatal("the script's own open was not found in the trace")
 	}
-	for _, want := range []string{"openat", "pipe2", "fcntl", "dup3", "ioctl"} {
+	for _, want := range []string{"openat", "pipe2", "fcntl", "dup3", "ioctl",
+		"socket", "socketpair", "accept4", "recvmsg", "sendmsg"} {
 		if checked[want] == 0 {
 			t.Errorf("no %s call was checked: the script did not exercise it", want)
 		}
@@ -66,8 +67,8 @@ func TestStraceAtomicCloexec(t *testing.T) {
 	t.Logf("checked %v", checked)
 }
 
-// straceScript creates descriptors through every creator that does not
-// need the network, then spawns children.
+// straceScript creates descriptors through every creator, spawns
+// children, and makes sockets in every way, over loopback.
 const straceScript = `
 local dir = arg[1]
 local fd = assert(os.open(dir .. "/a", "w"))
@@ -83,6 +84,21 @@ local p = io.popen("echo hi")
 p:read("*a")
 p:close()
 os.execute("true")
+
+local socket = require("socket")
+local srv = assert(socket.create_server("127.0.0.1", 0))
+local _, port = srv:getsockname()
+local c = assert(socket.create_connection("127.0.0.1", port, 5))
+local conn = assert(srv:accept())
+assert(c:sendall("x"))
+assert(conn:recv(1) == "x")
+local u = assert(socket.socket("unix", "dgram"))
+local sa, sb = assert(socket.socketpair())
+assert(socket.send_fds(sa, "x", { r, u }))
+local _, got = socket.recv_fds(sb, 1, 2)
+assert(#got == 2)
+local sd = assert(sa:dup())
+local sf = assert(socket.fromfd(sb:fileno()))
 `
 
 type call struct {
@@ -175,6 +191,10 @@ func checkCall(c call) string {
 	case "epoll_create1":
 		if !strings.Contains(c.args, "EPOLL_CLOEXEC") {
 			return "created without EPOLL_CLOEXEC"
+		}
+	case "sendmsg", "sendto":
+		if !strings.Contains(c.args, "MSG_NOSIGNAL") {
+			return "sent without MSG_NOSIGNAL (a closed peer would raise SIGPIPE)"
 		}
 	case "recvmsg":
 		if !failed && strings.Contains(c.args, "SCM_RIGHTS") && !strings.Contains(c.args, "MSG_CMSG_CLOEXEC") {

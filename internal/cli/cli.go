@@ -1,5 +1,6 @@
 // Package cli is the safesh command: option parsing as the stand-alone Lua
-// interpreter (lua.c) does it, running scripts, and reporting errors.
+// interpreter (lua.c) does it, running scripts, reporting errors, and the
+// interactive session (package repl).
 package cli
 
 import (
@@ -8,52 +9,75 @@ import (
 	"fmt"
 	goio "io"
 	"os"
+	"os/signal"
 	"strings"
 
 	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/repl"
 	"github.com/safesh/safesh/runtime"
 )
 
 // Version is safesh's version, printed by -v.
 const Version = "safesh 0.1.0"
 
-// Exit statuses.
+// Banner is the first line of an interactive session on a terminal.
+const Banner = Version + " (Lua 5.1 on gopher-lua). Type os.fds() to see your descriptors, Ctrl-D to leave."
+
+// Exit statuses. os.exit(n) gives n.
 const (
-	ExitOK    = 0 // the script ran to its end
+	ExitOK    = 0 // the script ran to its end, or the session ended
 	ExitError = 1 // a Lua error was not caught
 	ExitUsage = 2 // the command line was wrong
 )
 
 const usage = `usage: safesh [options] [script [args]]
 Available options are:
-  -e stat   execute string 'stat'
-  -i        enter interactive mode after executing 'script'
-  -l name   require library 'name' into global 'name'
-  -v        show version information
-  -h        show this help
-  --        stop handling options
-  -         stop handling options and execute stdin
+  -e stat        execute string 'stat'
+  -i             enter interactive mode after executing 'script'
+  -l mod         require library 'mod' into global 'mod'
+  -l g=mod       require library 'mod' into global 'g'
+  -v, --version  show version information
+  -h, --help     show this help
+  --             stop handling options
+  -              stop handling options and execute stdin
 
 With no script and no -e, safesh reads a script from standard input,
 or starts an interactive session if that is a terminal.
 
-Exit status: 0 on success, 1 on an uncaught Lua error (message and
-traceback on stderr), 2 on a usage error, or the status given to
-os.exit.
+Exit status:
+  0    success (and the end of an interactive session, Ctrl-D)
+  1    an uncaught Lua error (message and traceback on stderr)
+  2    a usage error
+  n    the status given to os.exit(n)
 `
+
+const progname = "safesh"
+
+// commandLine is what the arguments ask for.
+type commandLine struct {
+	args        []string
+	actions     []action // -e and -l, in order
+	interactive bool     // -i
+	version     bool     // -v
+	help        bool     // -h
+	script      int      // index of the script in args ("-" for stdin), or -1
+}
 
 // action is one -e or -l, run in command-line order.
 type action struct {
 	flag, value string
 }
 
-// Main runs the safesh command with args (os.Args) and returns its exit
-// status.
-func Main(args []string, stdout, stderr goio.Writer) int {
-	progname := "safesh"
-	var actions []action
-	interactive, version, help := false, false, false
-	script := -1
+// usageError is a command line that cannot be run.
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+// parse reads the options as lua.c does: they end at the first argument
+// that is not one (the script), at "--", or at "-" (standard input as the
+// script).
+func parse(args []string) (*commandLine, error) {
+	cl := &commandLine{args: args, script: -1}
 	i := 1
 loop:
 	for ; i < len(args); i++ {
@@ -65,45 +89,62 @@ loop:
 		case a == "-":
 			break loop
 		case a == "-i":
-			interactive = true
+			cl.interactive = true
 		case a == "-v" || a == "--version":
-			version = true
+			cl.version = true
 		case a == "-h" || a == "--help":
-			help = true
-		case a == "-e" || a == "-l" || strings.HasPrefix(a, "-e") || strings.HasPrefix(a, "-l"):
+			cl.help = true
+		case strings.HasPrefix(a, "-e") || strings.HasPrefix(a, "-l"):
 			flag, value := a[:2], a[2:]
 			if value == "" {
 				if i+1 >= len(args) {
-					fmt.Fprintf(stderr, "%s: '%s' needs argument\n%s", progname, flag, usage)
-					return ExitUsage
+					return nil, usageError(fmt.Sprintf("'%s' needs argument", flag))
 				}
 				i++
 				value = args[i]
 			}
-			actions = append(actions, action{flag, value})
+			cl.actions = append(cl.actions, action{flag, value})
 		case strings.HasPrefix(a, "-"):
-			fmt.Fprintf(stderr, "%s: unrecognized option '%s'\n%s", progname, a, usage)
-			return ExitUsage
+			return nil, usageError(fmt.Sprintf("unrecognized option '%s'", a))
 		default:
 			break loop
 		}
 	}
 	if i < len(args) {
-		script = i
+		cl.script = i
 	}
-	if help {
+	return cl, nil
+}
+
+// Main runs the safesh command with args (os.Args) and returns its exit
+// status.
+func Main(args []string, stdout, stderr goio.Writer) int {
+	cl, err := parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n%s", progname, err, usage)
+		return ExitUsage
+	}
+	if cl.help {
 		fmt.Fprint(stdout, usage)
 		return ExitOK
 	}
-	if version {
+	if cl.version {
 		fmt.Fprintln(stdout, Version)
+		if cl.script < 0 && len(cl.actions) == 0 && !cl.interactive {
+			return ExitOK // nothing to run: no Lua state to make
+		}
 	}
+	return cl.run(stdout, stderr)
+}
 
+// run runs what the command line asks for, in a runtime that is the whole
+// process: os.exit ends it.
+func (cl *commandLine) run(stdout, stderr goio.Writer) int {
 	opts := []runtime.Option{runtime.Unrestricted(), runtime.ExitProcess()}
-	if script >= 0 {
-		opts = append(opts, runtime.WithCommandLine(args, script))
+	if cl.script >= 0 {
+		opts = append(opts, runtime.WithCommandLine(cl.args, cl.script))
 	} else {
-		opts = append(opts, runtime.WithCommandLine(args, 0))
+		opts = append(opts, runtime.WithCommandLine(cl.args, 0))
 	}
 	r, err := runtime.New(opts...)
 	if err != nil {
@@ -113,54 +154,113 @@ loop:
 	defer r.Close()
 	ctx := context.Background()
 
-	for _, a := range actions {
+	// With -i, an error in what runs before the session is reported, and
+	// the session starts anyway, to look into what went wrong (as
+	// python3 -i does); the status at its end is then 1.
+	status := ExitOK
+	failed := func(err error) { status = report(stderr, err) }
+	ok := true
+	for _, a := range cl.actions {
 		var err error
 		switch a.flag {
 		case "-e":
 			err = r.DoString(ctx, a.value, "(command line)")
 		case "-l":
-			err = r.DoString(ctx, fmt.Sprintf("%s = require(%q)", globalName(a.value), a.value), "(command line)")
+			global, module := requireNames(a.value)
+			err = r.DoString(ctx, fmt.Sprintf("_G[%s] = require(%s)", repl.Quote(global), repl.Quote(module)), "(command line)")
 		}
 		if err != nil {
-			return report(stderr, progname, err)
+			failed(err)
+			ok = false
+			break
 		}
 	}
-
 	switch {
-	case script >= 0:
-		if err := r.DoFile(ctx, args[script]); err != nil {
-			return report(stderr, progname, err)
+	case !ok:
+	case cl.script >= 0:
+		if err := r.DoFile(ctx, cl.args[cl.script]); err != nil {
+			failed(err)
 		}
-	case i < len(args) && args[i] == "-":
-		if err := r.DoFile(ctx, "-"); err != nil {
-			return report(stderr, progname, err)
+	case len(cl.actions) == 0 && !cl.interactive:
+		// No script: standard input is one, unless it is a terminal.
+		if !inherit.IsTerminal(0) {
+			if err := r.DoFile(ctx, "-"); err != nil {
+				failed(err)
+			}
+			break
 		}
-	case len(actions) == 0 && !version && !interactive:
-		if inherit.IsTerminal(0) {
-			interactive = true
-		} else if err := r.DoFile(ctx, "-"); err != nil {
-			return report(stderr, progname, err)
-		}
+		cl.interactive = true
 	}
-	if interactive {
-		fmt.Fprintf(stderr, "%s: interactive mode is not available yet\n", progname)
-		return ExitUsage
+	if !cl.interactive {
+		return status
+	}
+	if code := interact(r, stdout, stderr); code != ExitOK {
+		return code
+	}
+	return status
+}
+
+// interact runs an interactive session on r and returns the exit status:
+// on a terminal with line editing, history and completion; otherwise
+// reading standard input, without prompts. SIGINT interrupts the chunk
+// that runs.
+func interact(r *runtime.Runtime, stdout, stderr goio.Writer) int {
+	sigint := make(chan os.Signal, 1)
+	signal.Notify(sigint, os.Interrupt)
+	defer signal.Stop(sigint)
+	cfg := repl.Config{Stdout: stdout, Stderr: stderr, Interrupt: sigint}
+	var session *repl.Session
+	if inherit.IsTerminal(0) {
+		tcfg := repl.TerminalConfig{
+			Complete: func(line string) (string, []string) { return session.Complete(line) },
+			Stdout:   os.Stdout,
+		}
+		if !inherit.IsTerminal(1) {
+			tcfg.Stdout = os.Stderr
+		}
+		if path, err := repl.HistoryFile(); err == nil {
+			tcfg.HistoryFile = path
+		} else {
+			fmt.Fprintf(stderr, "%s: no history: %v\n", progname, err)
+		}
+		term, err := repl.NewTerminal(tcfg)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", progname, err)
+			return ExitError
+		}
+		defer term.Close()
+		cfg.Input = term
+		cfg.Width = repl.ScreenWidth
+		fmt.Fprintln(stderr, Banner)
+	}
+	session, err := repl.New(r, cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", progname, err)
+		return ExitError
+	}
+	if err := session.Run(context.Background()); err != nil {
+		return report(stderr, err)
 	}
 	return ExitOK
 }
 
-// globalName is the global that -l name sets: the module name up to its
-// first dot-separated part's end, as Lua 5.4 does for "-l mod.sub".
-func globalName(module string) string {
-	if i := strings.LastIndexByte(module, '.'); i >= 0 {
-		return module[i+1:]
+// requireNames splits the argument of -l into the global to set and the
+// module to require: "g=mod" names both, as in Lua 5.4; "mod" sets the
+// global named after the module's last dot-separated part ("-l a.b" sets
+// b, as Lua 5.4 does).
+func requireNames(arg string) (global, module string) {
+	if g, m, ok := strings.Cut(arg, "="); ok {
+		return g, m
 	}
-	return module
+	if i := strings.LastIndexByte(arg, '.'); i >= 0 {
+		return arg[i+1:], arg
+	}
+	return arg, arg
 }
 
 // report prints an error as lua.c does: the program name, the message and
 // the traceback, on stderr. It returns the exit status.
-func report(stderr goio.Writer, progname string, err error) int {
+func report(stderr goio.Writer, err error) int {
 	var exit *runtime.ExitError
 	if errors.As(err, &exit) {
 		return exit.Code

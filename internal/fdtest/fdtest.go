@@ -7,13 +7,16 @@
 //
 //	<fd> <kind> <access>[,nonblock] <target>
 //
+// on its standard output, or on the descriptor given as its argument
+// ("lsfds 2"), so that a test can give it other standard streams.
+//
 // An inherited descriptor is one whose close-on-exec flag is clear: every
 // descriptor that crosses an exec has it clear, and every descriptor the
 // Go runtime opens in the child has it set, so the two never mix.
 //
-// A test binary becomes lsfds when started under that name: call Main from
-// TestMain, and the directory holding an lsfds link to the test binary is
-// put first on PATH for the tests and their children.
+// Tests get it on PATH by calling Main (or Install) from TestMain, which
+// builds the small program in internal/fdtest/lsfds once: starting it costs
+// far less than starting a test binary, above all under the race detector.
 package fdtest
 
 import (
@@ -22,6 +25,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	goruntime "runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,13 +35,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Main runs lsfds and exits if the test binary was started as lsfds;
-// otherwise it puts lsfds on PATH, runs the tests, and exits with their
-// status.
+// Main puts lsfds on PATH, runs the tests, and exits with their status.
 func Main(m *testing.M) {
-	if filepath.Base(os.Args[0]) == "lsfds" {
-		os.Exit(lsfds())
-	}
 	dir, err := Install()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "fdtest:", err)
@@ -48,20 +47,22 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
-// Install makes a temporary directory holding lsfds, a link to the running
-// executable, and puts it first on PATH. It returns the directory.
+// Install builds lsfds into a new temporary directory and puts that first
+// on PATH. It returns the directory.
 func Install() (string, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", err
-	}
 	dir, err := os.MkdirTemp("", "fdtest")
 	if err != nil {
 		return "", err
 	}
-	if err := os.Symlink(exe, filepath.Join(dir, "lsfds")); err != nil {
+	gotool := filepath.Join(goruntime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(gotool); err != nil {
+		gotool = "go"
+	}
+	cmd := exec.Command(gotool, "build", "-o", filepath.Join(dir, "lsfds"), "github.com/safesh/safesh/internal/fdtest/lsfds")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
 		os.RemoveAll(dir)
-		return "", err
+		return "", fmt.Errorf("building lsfds: %v\n%s", err, out)
 	}
 	os.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	return dir, nil
@@ -77,7 +78,16 @@ func lsfds() int {
 		fmt.Fprintln(os.Stderr, "lsfds:", err)
 		return 1
 	}
-	w := bufio.NewWriter(os.Stdout)
+	out := os.Stdout
+	if len(os.Args) > 1 {
+		n, err := strconv.Atoi(os.Args[1])
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "usage: lsfds [fd]")
+			return 2
+		}
+		out = os.NewFile(uintptr(n), "out")
+	}
+	w := bufio.NewWriter(out)
 	for _, info := range infos {
 		if !info.Inheritable {
 			continue

@@ -142,3 +142,26 @@ func (st *State) WaitProcess(p *inherit.Process, timeout time.Duration) (inherit
 	}
 	return r, err
 }
+
+// Poll waits as inherit.Poll does, interruptibly: it returns
+// ErrInterrupted when the runtime's context is done.
+func (st *State) Poll(fds []inherit.PollFd, timeout time.Duration) (inherit.Readiness, error) {
+	wake := -1
+	if in := st.intr.Load(); in != nil {
+		if in.ctx.Err() != nil {
+			return inherit.Woken, ErrInterrupted
+		}
+		wake = in.waker.Fd()
+	}
+	r, err := inherit.Poll(fds, timeout, wake)
+	if r == inherit.Woken {
+		return r, ErrInterrupted
+	}
+	return r, err
+}
+
+// WaitProcessUninterruptibly waits until p exits and is reaped, whatever
+// the context says: for a child that has just been killed.
+func (st *State) WaitProcessUninterruptibly(p *inherit.Process) {
+	p.Wait(-1, -1)
+}

@@ -34,6 +34,13 @@ type State struct {
 	// set by the io module. FlushStdout writes them out.
 	Stdout, Stderr Flusher
 
+	// Stdio says where a child that keeps "the parent's" standard streams
+	// must point its descriptors 0, 1 and 2: at Stdio[i].Fd, or, when that
+	// is -1, at a pipe that relays to or from Stdio[i].Stream (an embedding
+	// host's io.Reader for 0, io.Writer for 1 and 2). The io module sets
+	// it; writers are safe to share with the io files.
+	Stdio [3]StdStream
+
 	// Unrestricted allows descriptor numbers that the runtime does not own
 	// (the command line's mode, where a script is the whole process).
 	Unrestricted bool
@@ -66,6 +73,13 @@ func Get(L *lua.LState) *State {
 		}
 	}
 	panic("lstate: no State installed in this Lua state")
+}
+
+// StdStream is one of the runtime's standard streams: a descriptor, or an
+// io.Reader or io.Writer when Fd is -1.
+type StdStream struct {
+	Fd     int
+	Stream any
 }
 
 // A Flusher writes out what it buffered.

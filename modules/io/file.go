@@ -270,3 +270,15 @@ func (f *File) Close() ([]any, error) {
 	}
 	return extra, ferr
 }
+
+// TakeBuffered returns what was read ahead from the file and not yet
+// consumed, and forgets it: a caller that goes on reading the descriptor
+// directly (subprocess's communicate) must not lose it.
+func (f *File) TakeBuffered() []byte {
+	if f.r == f.w {
+		return nil
+	}
+	p := append([]byte(nil), f.rbuf[f.r:f.w]...)
+	f.r, f.w = 0, 0
+	return p
+}

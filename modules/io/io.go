@@ -89,6 +89,15 @@ func Open(L *lua.LState, s Streams) {
 	l.stdin, l.stdout, l.stderr = stdin, stdout, stderr
 	l.input, l.output = stdin, stdout
 	st.Stdout, st.Stderr = stdoutFile, stderr.Value.(*File)
+	for i, ud := range []*lua.LUserData{stdin, stdout, stderr} {
+		f := ud.Value.(*File)
+		st.Stdio[i] = lstate.StdStream{Fd: f.fd}
+		if f.reader != nil {
+			st.Stdio[i].Stream = f.reader
+		} else if f.writer != nil {
+			st.Stdio[i].Stream = f.writer
+		}
+	}
 	L.SetGlobal("print", L.NewFunction(l.print))
 	L.SetField(L.Get(lua.RegistryIndex), registryKey, &lua.LUserData{Value: l})
 }
@@ -109,12 +118,19 @@ func (l *lib) stdFile(L *lua.LState, fd int, name string, r goio.Reader, w goio.
 	if r == nil && w == nil {
 		f = newFile(l.st, fd, name, fd == 0, fd != 0)
 	} else {
+		if w != nil {
+			// The io file and the relays of children write to w from
+			// different goroutines: serialize them.
+			w = &lockedWriter{w: w}
+		}
 		f = &File{st: l.st, fd: -1, name: name, readable: r != nil, writable: w != nil, size: defaultBufSize, reader: r, writer: w}
 		if osf, ok := r.(*os.File); ok {
 			f.fd, f.reader = int(osf.Fd()), nil
 		}
-		if osf, ok := w.(*os.File); ok {
-			f.fd, f.writer = int(osf.Fd()), nil
+		if lw, ok := w.(*lockedWriter); ok {
+			if osf, ok := lw.w.(*os.File); ok {
+				f.fd, f.writer = int(osf.Fd()), nil
+			}
 		}
 		if f.fd >= 0 {
 			f.mayBlock = l.st.Fds.Kind(f.fd).MayBlock()

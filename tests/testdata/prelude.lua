@@ -45,3 +45,36 @@ end
 function sees(fd)
   return T.inherited()[fd] ~= nil
 end
+
+-- child runs lsfds with subprocess.Popen options opts and returns what it
+-- inherited: {[fd] = {kind=, access=, nonblock=, target=}}, and the count.
+function child(opts)
+  local sp = require("subprocess")
+  opts = opts or {}
+  local out = opts.stdout
+  local args = {"lsfds"}
+  if out == nil then
+    opts.stdout = sp.PIPE
+  else
+    -- stdout is taken: have lsfds print on stderr instead.
+    args = {"lsfds", "2"}
+    opts.stderr = sp.PIPE
+  end
+  local p = assert(sp.Popen(args, opts))
+  local o, e = p:communicate()
+  assert(p.returncode == 0, "lsfds failed: " .. tostring(e))
+  local text = out == nil and o or e
+  local fds, n = {}, 0
+  for fd, kind, access, target in text:gmatch("(%d+) (%S+) (%S+) ([^\n]*)\n") do
+    fds[tonumber(fd)] = { kind = kind, access = access:gsub(",nonblock", ""), nonblock = access:find("nonblock") ~= nil, target = target }
+    n = n + 1
+  end
+  return fds, n
+end
+
+-- target returns what /proc shows for one of our descriptors.
+function target(fd)
+  for _, d in ipairs(os.fds()) do
+    if d.fd == fd then return d.target end
+  end
+end

@@ -1,0 +1,74 @@
+//go:build unix
+
+package inherit
+
+import (
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Poll waits until at least one of fds is ready (for writing where Write
+// is set, else for reading; an error or hang-up counts as ready, for the
+// next call to report), until the descriptor wake (a Waker's, or -1) is
+// readable, or until timeout has passed (negative: no limit). It sets
+// Ready on each descriptor that is ready. Entries with a negative Fd are
+// skipped.
+func Poll(fds []PollFd, timeout time.Duration, wake int) (Readiness, error) {
+	pfds := make([]unix.PollFd, 0, len(fds)+1)
+	for _, f := range fds {
+		ev := int16(unix.POLLIN)
+		if f.Write {
+			ev = unix.POLLOUT
+		}
+		pfds = append(pfds, unix.PollFd{Fd: int32(f.Fd), Events: ev})
+	}
+	if wake >= 0 {
+		pfds = append(pfds, unix.PollFd{Fd: int32(wake), Events: unix.POLLIN})
+	}
+	var deadline time.Time
+	if timeout >= 0 {
+		deadline = time.Now().Add(timeout)
+	}
+	for {
+		ms := -1
+		if timeout >= 0 {
+			ms = int((max(time.Until(deadline), 0) + time.Millisecond - 1) / time.Millisecond)
+		}
+		n, err := unix.Poll(pfds, ms)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return Ready, os.NewSyscallError("poll", err)
+		}
+		if wake >= 0 && pfds[len(pfds)-1].Revents != 0 {
+			return Woken, nil
+		}
+		if n > 0 {
+			any := false
+			for i := range fds {
+				fds[i].Ready = fds[i].Fd >= 0 && pfds[i].Revents != 0
+				any = any || fds[i].Ready
+			}
+			if any {
+				return Ready, nil
+			}
+		}
+		if timeout >= 0 && !time.Now().Before(deadline) {
+			return TimedOut, nil
+		}
+	}
+}
+
+// SetNonblock sets or clears O_NONBLOCK on fd. It changes the open file
+// description, which every descriptor duplicated from fd shares, in this
+// process and in children: use it only on a descriptor private to the
+// caller, such as the parent's end of a pipe to a child.
+func SetNonblock(fd int, nonblocking bool) error {
+	if err := unix.SetNonblock(fd, nonblocking); err != nil {
+		return os.NewSyscallError("fcntl", err)
+	}
+	return nil
+}

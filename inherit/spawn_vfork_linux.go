@@ -1,0 +1,291 @@
+//go:build linux && (amd64 || arm64)
+
+// This file implements the fast spawn path: an own vfork-style child
+// (clone with CLONE_VM|CLONE_VFORK|CLONE_PIDFD) that marks every
+// descriptor above its standard ones close-on-exec with one
+// close_range(CLOSE_RANGE_CLOEXEC), whoever created them, then clears the
+// flag on exactly the pass descriptors. Its cost does not grow with the
+// number of open descriptors, the highest one, or RLIMIT_NOFILE.
+//
+// The child shares the parent's memory and runs on the parent goroutine's
+// stack until it execs, exactly as syscall.forkAndExecInChild1 does: it may
+// only make raw system calls (no allocation, no locks, no stack growth),
+// and it reports a failure by writing its errno into memory the parent
+// reads once it resumes, instead of through a pipe.
+
+package inherit
+
+import (
+	"io/fs"
+	"math"
+	"os"
+	"sync"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// The runtime's fork hooks, which syscall.ForkExec uses too: the runtime
+// keeps them reachable by linkname for exactly this (go.dev/issue/67401).
+//
+//go:linkname runtime_BeforeFork syscall.runtime_BeforeFork
+func runtime_BeforeFork()
+
+//go:linkname runtime_AfterFork syscall.runtime_AfterFork
+func runtime_AfterFork()
+
+//go:linkname runtime_AfterForkInChild syscall.runtime_AfterForkInChild
+func runtime_AfterForkInChild()
+
+// rawVfork makes the clone system call trap(a1, a2, a3) so that a child
+// sharing the caller's stack can return from it too (spawn_vfork_linux_*.s).
+func rawVfork(trap, a1, a2, a3 uintptr) (r1 uintptr, err syscall.Errno)
+
+// childArgs is everything the child needs, prepared by the parent before
+// the fork, since the child may not allocate.
+type childArgs struct {
+	argv0    *byte
+	argv     []*byte
+	envv     []*byte
+	dir      *byte    // nil: stay
+	files    []int    // the child's descriptor i is files[i]; the child rewrites this copy
+	pass     []uintptr // kept at their numbers, all >= len(files)
+	setsid   bool
+	setpgid  bool
+	closeFds bool
+	rlim     *unix.Rlimit // RLIMIT_NOFILE to restore, or nil
+}
+
+// childFailure is written by a child that could not exec, into memory it
+// shares with the parent, before it exits.
+type childFailure struct {
+	errno syscall.Errno
+	step  uintptr
+}
+
+// The steps a child can fail at.
+const (
+	stepExec = iota + 1
+	stepChdir
+	stepSetsid
+	stepSetpgid
+	stepDup
+	stepCloseRange
+	stepPassFd
+)
+
+var stepNames = [...]string{stepExec: "exec", stepChdir: "chdir", stepSetsid: "setsid",
+	stepSetpgid: "setpgid", stepDup: "dup", stepCloseRange: "close_range", stepPassFd: "pass_fds"}
+
+// vforkUsable reports, once, whether this kernel has what the fast path
+// needs: close_range with CLOSE_RANGE_CLOEXEC (Linux 5.11) and a seccomp
+// policy that allows it. CLONE_PIDFD is older (5.2).
+var vforkUsable = sync.OnceValue(func() bool {
+	// An empty range: nothing is closed, but an old kernel says ENOSYS
+	// and one without the flag says EINVAL.
+	return unix.CloseRange(math.MaxUint32, math.MaxUint32, unix.CLOSE_RANGE_CLOEXEC) == nil
+})
+
+// startFast starts a child on the fast path. ok is false when the path is
+// not available here, and the caller falls back.
+func startFast(path string, argv []string, attr *ProcAttr, files []int) (p *Process, ok bool, err error) {
+	if forceFallback.Load() || !vforkUsable() {
+		return nil, false, nil
+	}
+	a := &childArgs{
+		files:    append([]int(nil), files...),
+		setsid:   attr.Setsid,
+		setpgid:  attr.Setpgid && !attr.Setsid,
+		closeFds: !attr.InheritFds,
+		rlim:     origNofile(),
+	}
+	if a.argv0, err = syscall.BytePtrFromString(path); err != nil {
+		return nil, true, &fs.PathError{Op: "exec", Path: path, Err: err}
+	}
+	if a.argv, err = syscall.SlicePtrFromStrings(argv); err != nil {
+		return nil, true, &fs.PathError{Op: "exec", Path: path, Err: err}
+	}
+	env := attr.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	if a.envv, err = syscall.SlicePtrFromStrings(env); err != nil {
+		return nil, true, &fs.PathError{Op: "exec", Path: path, Err: err}
+	}
+	if attr.Dir != "" {
+		if a.dir, err = syscall.BytePtrFromString(attr.Dir); err != nil {
+			return nil, true, &fs.PathError{Op: "chdir", Path: attr.Dir, Err: err}
+		}
+	}
+	for _, fd := range attr.PassFds {
+		if fd >= len(files) {
+			a.pass = append(a.pass, uintptr(fd))
+		}
+	}
+	if err := checkOpen(files, attr.PassFds); err != nil {
+		return nil, true, err
+	}
+
+	if attr.InheritFds {
+		// No sweep in the child: a descriptor made by a ForkLock fallback
+		// must not be caught between its creation and its FIOCLEX.
+		syscall.ForkLock.Lock()
+	}
+	fail := new(childFailure)
+	pidfd := int32(-1)
+	pid, errno := vforkExec(a, fail, &pidfd)
+	runtime_AfterFork()
+	if attr.InheritFds {
+		syscall.ForkLock.Unlock()
+	}
+	if errno != 0 {
+		return nil, true, os.NewSyscallError("clone", errno)
+	}
+	if fail.errno != 0 {
+		// The child has exited: reap it, so that no zombie is left.
+		var ws unix.WaitStatus
+		for {
+			if _, err := unix.Wait4(int(pid), &ws, 0, nil); err != unix.EINTR {
+				break
+			}
+		}
+		unix.Close(int(pidfd))
+		return nil, true, childError(fail, path, attr.Dir)
+	}
+	return &Process{Pid: int(pid), pidfd: int(pidfd), doneR: -1, doneW: -1}, true, nil
+}
+
+// childError turns a child's report into the error StartProcess returns.
+func childError(fail *childFailure, path, dir string) error {
+	switch fail.step {
+	case stepExec:
+		return &fs.PathError{Op: "exec", Path: path, Err: fail.errno}
+	case stepChdir:
+		return &fs.PathError{Op: "chdir", Path: dir, Err: fail.errno}
+	}
+	name := "spawn"
+	if fail.step < uintptr(len(stepNames)) {
+		name = stepNames[fail.step]
+	}
+	return os.NewSyscallError(name, fail.errno)
+}
+
+// vforkExec clones a child that sets itself up as a describes and execs.
+// In the parent it returns the child's pid at once; the child never
+// returns. Every variable the child uses is declared before the fork, and
+// the child calls nothing but raw system calls and the runtime's nosplit
+// hook, as syscall.forkAndExecInChild1 does.
+//
+//go:noinline
+//go:norace
+//go:nocheckptr
+func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err syscall.Errno) {
+	var (
+		err1 syscall.Errno
+		fd   uintptr
+		i    int
+		step uintptr
+		n    = len(a.files)
+	)
+
+	runtime_BeforeFork()
+	pid, err = rawVfork(unix.SYS_CLONE, unix.CLONE_VM|unix.CLONE_VFORK|unix.CLONE_PIDFD|uintptr(unix.SIGCHLD),
+		0, uintptr(unsafe.Pointer(pidfd)))
+	if err != 0 || pid != 0 {
+		// The parent: return at once, so that nothing here reads what the
+		// child may have written into this frame.
+		return pid, err
+	}
+
+	// The child. Sessions and groups come before the signal mask is
+	// restored, as in syscall's child.
+	if a.setsid {
+		if _, _, err1 = syscall.RawSyscall(unix.SYS_SETSID, 0, 0, 0); err1 != 0 {
+			step = stepSetsid
+			goto childerror
+		}
+	}
+	if a.setpgid {
+		if _, _, err1 = syscall.RawSyscall(unix.SYS_SETPGID, 0, 0, 0); err1 != 0 {
+			step = stepSetpgid
+			goto childerror
+		}
+	}
+	runtime_AfterForkInChild()
+
+	if a.dir != nil {
+		if _, _, err1 = syscall.RawSyscall(unix.SYS_CHDIR, uintptr(unsafe.Pointer(a.dir)), 0, 0); err1 != 0 {
+			step = stepChdir
+			goto childerror
+		}
+	}
+
+	// Pass 1: a source below its target could be overwritten by an
+	// earlier target (stdin = 1, stdout = 0): move it out of the way, to
+	// the lowest free number at or above n, which clobbers nothing. The
+	// copy is close-on-exec and disappears at exec.
+	for i = 0; i < n; i++ {
+		if a.files[i] >= 0 && a.files[i] < i {
+			fd, _, err1 = syscall.RawSyscall(unix.SYS_FCNTL, uintptr(a.files[i]), unix.F_DUPFD_CLOEXEC, uintptr(n))
+			if err1 != 0 {
+				step = stepDup
+				goto childerror
+			}
+			a.files[i] = int(fd)
+		}
+	}
+
+	// Everything from n up is now close-on-exec, whoever created it: the
+	// script, the Go runtime, an embedding host, or safesh's own parent.
+	if a.closeFds {
+		if _, _, err1 = syscall.RawSyscall(unix.SYS_CLOSE_RANGE, uintptr(n), math.MaxUint32, unix.CLOSE_RANGE_CLOEXEC); err1 != 0 {
+			step = stepCloseRange
+			goto childerror
+		}
+	}
+
+	// Pass 2: each target gets its source, inheritable.
+	for i = 0; i < n; i++ {
+		switch {
+		case a.files[i] < 0:
+			syscall.RawSyscall(unix.SYS_CLOSE, uintptr(i), 0, 0)
+		case a.files[i] == i:
+			if _, _, err1 = syscall.RawSyscall(unix.SYS_FCNTL, uintptr(i), unix.F_SETFD, 0); err1 != 0 {
+				step = stepDup
+				goto childerror
+			}
+		default:
+			if _, _, err1 = syscall.RawSyscall(unix.SYS_DUP3, uintptr(a.files[i]), uintptr(i), 0); err1 != 0 {
+				step = stepDup
+				goto childerror
+			}
+		}
+	}
+
+	// The pass descriptors keep their numbers and become inheritable here
+	// only: the flag belongs to this child's descriptor table.
+	for i = 0; i < len(a.pass); i++ {
+		if _, _, err1 = syscall.RawSyscall(unix.SYS_FCNTL, a.pass[i], unix.F_SETFD, 0); err1 != 0 {
+			step = stepPassFd
+			goto childerror
+		}
+	}
+
+	if a.rlim != nil {
+		syscall.RawSyscall6(unix.SYS_PRLIMIT64, 0, unix.RLIMIT_NOFILE, uintptr(unsafe.Pointer(a.rlim)), 0, 0, 0)
+	}
+
+	_, _, err1 = syscall.RawSyscall(unix.SYS_EXECVE,
+		uintptr(unsafe.Pointer(a.argv0)),
+		uintptr(unsafe.Pointer(&a.argv[0])),
+		uintptr(unsafe.Pointer(&a.envv[0])))
+	step = stepExec
+
+childerror:
+	fail.errno = err1
+	fail.step = step
+	for {
+		syscall.RawSyscall(unix.SYS_EXIT_GROUP, 127, 0, 0)
+	}
+}

@@ -1,0 +1,6 @@
+//go:build !unix
+
+package repl
+
+// suspend does nothing where there is no job control.
+func suspend() {}

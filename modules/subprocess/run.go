@@ -1,0 +1,222 @@
+package subprocess
+
+import (
+	"fmt"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/safesh/safesh/internal/lstate"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// extras are run's options beyond Popen's.
+type extras struct {
+	input   []byte
+	hasIn   bool
+	timeout time.Duration
+	check   bool
+}
+
+// runExtras reads input, capture_output, timeout and check, and turns
+// input and capture_output into pipes, refusing them with stdin, stdout or
+// stderr set as Python does.
+func (l *lib) runExtras(L *lua.LState, opts *lua.LTable, optn int, s *spec) extras {
+	var e extras
+	switch v := opts.RawGetString("input").(type) {
+	case *lua.LNilType:
+	case lua.LString:
+		if s.redir[0] != redirParent {
+			lstate.ArgError(L, optn, "stdin and input cannot both be given")
+		}
+		e.input, e.hasIn = []byte(v), true
+		s.redir[0] = redirPipe
+	default:
+		lstate.ArgError(L, optn, "input: string expected, got "+v.Type().String())
+	}
+	if optBool(L, opts, optn, "capture_output", false) {
+		if s.redir[1] != redirParent || s.redir[2] != redirParent {
+			lstate.ArgError(L, optn, "stdout and stderr cannot be given with capture_output")
+		}
+		s.redir[1], s.redir[2] = redirPipe, redirPipe
+	}
+	e.timeout = optSeconds(L, opts.RawGetString("timeout"), optn, "timeout")
+	e.check = optBool(L, opts, optn, "check", false)
+	return e
+}
+
+// result is a finished run.
+type result struct {
+	pr       *Proc
+	timedOut bool
+	stdout   lua.LValue
+	stderr   lua.LValue
+}
+
+// runSpec starts s, feeds it, reads it and waits for it within the
+// timeout. On timeout the child is killed (its whole group with
+// start_new_session), reaped, and what it wrote so far is kept; the call
+// returns promptly even if a grandchild still holds the pipes. A spawn
+// failure is returned as err.
+func (l *lib) runSpec(L *lua.LState, s *spec, e extras) (*result, error) {
+	st, err := l.start(s)
+	if err != nil {
+		return nil, err
+	}
+	pr := l.newProc(L, s, st).Value.(*Proc)
+	ok, err := pr.communicate(e.input, e.timeout)
+	if err != nil {
+		pr.kill()
+		return nil, err
+	}
+	res := &result{pr: pr}
+	if !ok {
+		res.timedOut = true
+		pr.kill()
+	}
+	res.stdout = take(&pr.out, pr.files[1] != nil)
+	res.stderr = take(&pr.errOut, pr.files[2] != nil)
+	return res, nil
+}
+
+// kill ends a child that must not outlive its call (a timeout, an
+// interruption): SIGKILL to it, or to its group under start_new_session,
+// then reap it and drop its pipes.
+func (pr *Proc) kill() {
+	pr.signal(syscall.SIGKILL, true)
+	pr.st.WaitProcessUninterruptibly(pr.p)
+	pr.reaped()
+	pr.drain()
+}
+
+func (l *lib) run(L *lua.LState) int {
+	s, opts := l.parseSpec(L, 1, 2, runOptions)
+	e := l.runExtras(L, opts, 2, s)
+	res, err := l.runSpec(L, s, e)
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	if res.timedOut {
+		l.raise(L, l.timeoutError(L, s.args, e.timeout, res))
+	}
+	if e.check && res.pr.status.ReturnCode() != 0 {
+		l.raise(L, l.checkError(L, s.args, res))
+	}
+	t := L.CreateTable(0, 4)
+	t.RawSetString("args", s.args)
+	t.RawSetString("returncode", res.pr.returncode())
+	t.RawSetString("stdout", res.stdout)
+	t.RawSetString("stderr", res.stderr)
+	L.Push(t)
+	return 1
+}
+
+func (l *lib) call(L *lua.LState) int {
+	s, opts := l.parseSpec(L, 1, 2, runOptions)
+	e := l.runExtras(L, opts, 2, s)
+	res, err := l.runSpec(L, s, e)
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	if res.timedOut {
+		l.raise(L, l.timeoutError(L, s.args, e.timeout, res))
+	}
+	if e.check && res.pr.status.ReturnCode() != 0 {
+		l.raise(L, l.checkError(L, s.args, res))
+	}
+	L.Push(res.pr.returncode())
+	return 1
+}
+
+func (l *lib) checkCall(L *lua.LState) int {
+	s, opts := l.parseSpec(L, 1, 2, runOptions)
+	e := l.runExtras(L, opts, 2, s)
+	res, err := l.runSpec(L, s, e)
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	if res.timedOut {
+		l.raise(L, l.timeoutError(L, s.args, e.timeout, res))
+	}
+	if res.pr.status.ReturnCode() != 0 {
+		l.raise(L, l.checkError(L, s.args, res))
+	}
+	L.Push(lua.LNumber(0))
+	return 1
+}
+
+func (l *lib) checkOutput(L *lua.LState) int {
+	s, opts := l.parseSpec(L, 1, 2, runOptions)
+	if s.redir[1] != redirParent || lua.LVAsBool(opts.RawGetString("capture_output")) {
+		lstate.ArgError(L, 2, "stdout is captured by check_output: it cannot be given")
+	}
+	e := l.runExtras(L, opts, 2, s)
+	s.redir[1] = redirPipe
+	res, err := l.runSpec(L, s, e)
+	if err != nil {
+		return lstate.PushError(L, err)
+	}
+	if res.timedOut {
+		l.raise(L, l.timeoutError(L, s.args, e.timeout, res))
+	}
+	if res.pr.status.ReturnCode() != 0 {
+		l.raise(L, l.checkError(L, s.args, res))
+	}
+	L.Push(res.stdout)
+	return 1
+}
+
+// An error raised by check, check_call, check_output or a timeout is a
+// table: message, returncode, args, stdout, stderr (and timeout), with a
+// __tostring giving the message.
+func (l *lib) errorTable(L *lua.LState, message string, args lua.LValue, rc lua.LValue, stdout, stderr lua.LValue) *lua.LTable {
+	t := L.CreateTable(0, 6)
+	t.RawSetString("message", lua.LString(message))
+	t.RawSetString("args", args)
+	t.RawSetString("returncode", rc)
+	t.RawSetString("stdout", stdout)
+	t.RawSetString("stderr", stderr)
+	t.Metatable = l.errMT
+	return t
+}
+
+func (l *lib) timeoutError(L *lua.LState, args lua.LValue, timeout time.Duration, res *result) *lua.LTable {
+	msg := fmt.Sprintf("Command '%s' timed out after %g seconds", describeArgs(args), timeout.Seconds())
+	t := l.errorTable(L, msg, args, res.pr.returncode(), res.stdout, res.stderr)
+	t.RawSetString("timeout", lua.LNumber(timeout.Seconds()))
+	return t
+}
+
+func (l *lib) checkError(L *lua.LState, args lua.LValue, res *result) *lua.LTable {
+	return l.errorTable(L, exitMessage(args, res.pr.status.ReturnCode()), args, res.pr.returncode(), res.stdout, res.stderr)
+}
+
+// exitMessage says how a command failed, as Python's CalledProcessError.
+func exitMessage(args lua.LValue, rc int) string {
+	if rc < 0 {
+		return fmt.Sprintf("Command '%s' died with signal %d.", describeArgs(args), -rc)
+	}
+	return fmt.Sprintf("Command '%s' returned non-zero exit status %d.", describeArgs(args), rc)
+}
+
+// describeArgs renders a command for a message.
+func describeArgs(args lua.LValue) string {
+	t, ok := args.(*lua.LTable)
+	if !ok {
+		return lua.LVAsString(args)
+	}
+	var words []string
+	for i := 1; i <= t.Len(); i++ {
+		w := lua.LVAsString(t.RawGetInt(i))
+		if w == "" || strings.ContainsAny(w, " \t\n'\"$`\\*?;&|<>()") {
+			w = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+		}
+		words = append(words, w)
+	}
+	return strings.Join(words, " ")
+}
+
+// raise raises an error table.
+func (l *lib) raise(L *lua.LState, t *lua.LTable) {
+	L.Error(t, 1)
+}

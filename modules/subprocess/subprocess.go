@@ -1,0 +1,421 @@
+// Package subprocess is safesh's subprocess module, after Python's: start
+// children that get exactly the descriptors they are given.
+//
+//	subprocess.Popen(args [, opts])            a process object (alias subprocess.popen)
+//	subprocess.run(args [, opts])              {args=, returncode=, stdout=, stderr=}
+//	subprocess.call(args [, opts])             the returncode
+//	subprocess.check_call(args [, opts])       0, or raises
+//	subprocess.check_output(args [, opts])     the standard output, or raises
+//	subprocess.pipeline(list [, opts])         {returncodes=, stdout=, stderr=}, children joined pipe to pipe
+//	subprocess.PIPE, DEVNULL, STDOUT           redirection sentinels
+//
+// Popen options: stdin, stdout, stderr (nil, PIPE, DEVNULL, STDOUT, an fd,
+// a file or a socket), pass_fds, close_fds, cwd, env, start_new_session,
+// shell. run and the helpers add input, capture_output, timeout and check.
+// Process objects: pid, args, returncode, stdin, stdout, stderr;
+// poll, wait([timeout]), communicate([input [, timeout]]), send_signal,
+// terminate, kill.
+//
+// A child gets descriptors 0, 1 and 2 and pass_fds, at their numbers, and
+// nothing else: not the descriptors the script made inheritable, not those
+// safesh inherited, not those an embedding host created without
+// close-on-exec (see inherit.StartProcess). A program that cannot start
+// makes Popen return nil, message, errno with the child's errno.
+package subprocess
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/lstate"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// lib is the subprocess module of one runtime.
+type lib struct {
+	st                   *lstate.State
+	pipe, devnull, stdou *lua.LUserData // the sentinels
+	procMT, errMT        *lua.LTable
+	methods              *lua.LTable
+}
+
+// Loader is the subprocess module's loader.
+func Loader(L *lua.LState) int {
+	l := &lib{st: lstate.Get(L)}
+	sentinelMT := L.NewTable()
+	sentinelMT.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		L.Push(lua.LString(L.CheckUserData(1).Value.(string)))
+		return 1
+	}))
+	sentinel := func(name string) *lua.LUserData {
+		ud := L.NewUserData()
+		ud.Value = "subprocess." + name
+		ud.Metatable = sentinelMT
+		return ud
+	}
+	l.pipe, l.devnull, l.stdou = sentinel("PIPE"), sentinel("DEVNULL"), sentinel("STDOUT")
+
+	l.methods = L.NewTable()
+	L.SetFuncs(l.methods, map[string]lua.LGFunction{
+		"poll":        l.procPoll,
+		"wait":        l.procWait,
+		"communicate": l.procCommunicate,
+		"send_signal": l.procSendSignal,
+		"terminate":   l.procTerminate,
+		"kill":        l.procKill,
+	})
+	l.procMT = L.NewTypeMetatable("subprocess.Popen")
+	l.procMT.RawSetString("__index", L.NewFunction(l.procIndex))
+	l.procMT.RawSetString("__tostring", L.NewFunction(l.procToString))
+
+	l.errMT = L.NewTable()
+	l.errMT.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
+		L.Push(L.GetField(L.CheckTable(1), "message"))
+		return 1
+	}))
+
+	mod := L.NewTable()
+	L.SetFuncs(mod, map[string]lua.LGFunction{
+		"Popen":        l.popen,
+		"run":          l.run,
+		"call":         l.call,
+		"check_call":   l.checkCall,
+		"check_output": l.checkOutput,
+		"pipeline":     l.pipeline,
+	})
+	mod.RawSetString("popen", mod.RawGetString("Popen"))
+	mod.RawSetString("PIPE", l.pipe)
+	mod.RawSetString("DEVNULL", l.devnull)
+	mod.RawSetString("STDOUT", l.stdou)
+	L.Push(mod)
+	return 1
+}
+
+// popenOptions are the options Popen takes; runOptions adds run's.
+var (
+	popenOptions = []string{"stdin", "stdout", "stderr", "pass_fds", "close_fds", "cwd", "env", "start_new_session", "shell"}
+	runOptions   = append(slices.Clone(popenOptions), "input", "capture_output", "timeout", "check")
+)
+
+// redirect is what one of the child's standard descriptors becomes.
+type redirect int
+
+const (
+	redirParent  redirect = iota // nil: the runtime's own stream
+	redirPipe                    // PIPE
+	redirDevnull                 // DEVNULL
+	redirStdout                  // STDOUT (stderr only)
+	redirFd                      // an fd, a file or a socket
+)
+
+// spec is a parsed Popen call.
+type spec struct {
+	argv     []string // as given (with the shell's words for shell = true)
+	args     lua.LValue
+	path     string // the program, looked up on PATH
+	redir    [3]redirect
+	fds      [3]int // for redirFd
+	pass     []int
+	closeFds bool
+	cwd      string
+	env      []string // nil: the parent's
+	session  bool
+}
+
+// parseSpec reads args (at stack index argn) and the options table (at
+// optn), allowing the given option names.
+func (l *lib) parseSpec(L *lua.LState, argn, optn int, allowed []string) (*spec, *lua.LTable) {
+	s, opts := l.parseOpts(L, optn, allowed)
+	shell := optBool(L, opts, optn, "shell", false)
+	s.args = L.Get(argn)
+	switch v := L.Get(argn).(type) {
+	case lua.LString:
+		if !shell {
+			lstate.ArgError(L, argn, "array of strings expected (a string needs shell = true)")
+		}
+		s.argv = shellArgv(L, argn, string(v))
+	case *lua.LTable:
+		if shell {
+			lstate.ArgError(L, argn, "string expected with shell = true")
+		}
+		s.argv = argvOf(L, argn, v)
+	default:
+		lstate.TypeError(L, argn, "table or string")
+	}
+	return s, opts
+}
+
+// shellArgv is the argv that runs cmd with /bin/sh.
+func shellArgv(L *lua.LState, n int, cmd string) []string {
+	if strings.IndexByte(cmd, 0) >= 0 {
+		lstate.ArgError(L, n, "command contains a NUL byte")
+	}
+	return []string{"/bin/sh", "-c", cmd}
+}
+
+// parseOpts reads an options table (at stack index optn) into a spec
+// without arguments, allowing the given option names.
+func (l *lib) parseOpts(L *lua.LState, optn int, allowed []string) (*spec, *lua.LTable) {
+	opts := lstate.CheckOptions(L, optn, allowed...)
+	s := &spec{closeFds: true}
+
+	for i, name := range []string{"stdin", "stdout", "stderr"} {
+		v := opts.RawGetString(name)
+		switch {
+		case v == lua.LNil:
+			s.redir[i] = redirParent
+		case v == l.pipe:
+			s.redir[i] = redirPipe
+		case v == l.devnull:
+			s.redir[i] = redirDevnull
+		case v == l.stdou:
+			if i != 2 {
+				lstate.ArgError(L, optn, "STDOUT is only valid for stderr")
+			}
+			s.redir[i] = redirStdout
+		default:
+			fd, ok := lstate.FdOf(v)
+			if !ok {
+				lstate.ArgError(L, optn, fmt.Sprintf("%s: PIPE, DEVNULL, an fd, a file or a socket expected, got %s", name, v.Type()))
+			}
+			if fd < 0 {
+				lstate.ArgError(L, optn, name+": the file or socket is closed")
+			}
+			if n, isNum := v.(lua.LNumber); isNum && float64(n) != float64(int(n)) {
+				lstate.ArgError(L, optn, name+": fd must be a non-negative integer")
+			}
+			s.redir[i], s.fds[i] = redirFd, fd
+		}
+	}
+	if v := opts.RawGetString("pass_fds"); v != lua.LNil {
+		t, ok := v.(*lua.LTable)
+		if !ok {
+			lstate.ArgError(L, optn, "pass_fds: array of fds expected, got "+v.Type().String())
+		}
+		for i := 1; i <= t.Len(); i++ {
+			fd, ok := lstate.FdOf(t.RawGetInt(i))
+			if !ok || fd < 0 {
+				lstate.ArgError(L, optn, fmt.Sprintf("pass_fds[%d]: an open fd, file or socket expected", i))
+			}
+			if !slices.Contains(s.pass, fd) {
+				s.pass = append(s.pass, fd)
+			}
+		}
+	}
+	s.closeFds = optBool(L, opts, optn, "close_fds", true)
+	s.session = optBool(L, opts, optn, "start_new_session", false)
+	if v := opts.RawGetString("cwd"); v != lua.LNil {
+		cwd, ok := v.(lua.LString)
+		if !ok {
+			lstate.ArgError(L, optn, "cwd: string expected, got "+v.Type().String())
+		}
+		s.cwd = string(cwd)
+	}
+	if v := opts.RawGetString("env"); v != lua.LNil {
+		s.env = envOf(L, optn, v)
+	}
+	return s, opts
+}
+
+// argvOf checks an argument array: a non-empty sequence of strings
+// (numbers are converted), without NUL bytes.
+func argvOf(L *lua.LState, n int, t *lua.LTable) []string {
+	count := t.Len()
+	if count == 0 {
+		lstate.ArgError(L, n, "empty argument list")
+	}
+	argv := make([]string, count)
+	for i := 1; i <= count; i++ {
+		switch v := t.RawGetInt(i).(type) {
+		case lua.LString:
+			argv[i-1] = string(v)
+		case lua.LNumber:
+			argv[i-1] = v.String()
+		default:
+			lstate.ArgError(L, n, fmt.Sprintf("argument %d: string expected, got %s", i, v.Type()))
+		}
+		if strings.IndexByte(argv[i-1], 0) >= 0 {
+			lstate.ArgError(L, n, fmt.Sprintf("argument %d contains a NUL byte", i))
+		}
+	}
+	return argv
+}
+
+// envOf converts an env table into "key=value" strings, sorted.
+func envOf(L *lua.LState, optn int, v lua.LValue) []string {
+	t, ok := v.(*lua.LTable)
+	if !ok {
+		lstate.ArgError(L, optn, "env: table expected, got "+v.Type().String())
+	}
+	env := []string{}
+	var bad string
+	t.ForEach(func(k, v lua.LValue) {
+		ks, kok := k.(lua.LString)
+		var vs string
+		switch v := v.(type) {
+		case lua.LString:
+			vs = string(v)
+		case lua.LNumber:
+			vs = v.String()
+		default:
+			kok = false
+		}
+		switch {
+		case bad != "":
+		case !kok || ks == "" || strings.ContainsAny(string(ks), "=\x00") || strings.IndexByte(vs, 0) >= 0:
+			bad = k.String()
+		default:
+			env = append(env, string(ks)+"="+vs)
+		}
+	})
+	if bad != "" {
+		lstate.ArgError(L, optn, "env: bad entry '"+bad+"' (string keys without '=' and string values expected)")
+	}
+	sort.Strings(env)
+	return env
+}
+
+func optBool(L *lua.LState, opts *lua.LTable, optn int, name string, def bool) bool {
+	switch v := opts.RawGetString(name).(type) {
+	case *lua.LNilType:
+		return def
+	case lua.LBool:
+		return bool(v)
+	default:
+		lstate.ArgError(L, optn, name+": boolean expected, got "+v.Type().String())
+	}
+	return def
+}
+
+// optSeconds reads a timeout in seconds: nil gives -1 (none).
+func optSeconds(L *lua.LState, v lua.LValue, n int, what string) time.Duration {
+	switch v := v.(type) {
+	case *lua.LNilType:
+		return -1
+	case lua.LNumber:
+		if v < 0 || v != v {
+			lstate.ArgError(L, n, what+" must be a non-negative number of seconds")
+		}
+		return time.Duration(float64(v) * float64(time.Second))
+	}
+	lstate.ArgError(L, n, what+": number expected, got "+v.Type().String())
+	return -1
+}
+
+// started is a child and the parent's ends of its pipes.
+type started struct {
+	p      *inherit.Process
+	pipes  [3]int // the parent's ends, or -1
+	relays []*relay
+}
+
+// start spawns s. The parent's ends of PIPE redirections are returned;
+// everything else the parent opened for the child is closed again.
+func (l *lib) start(s *spec) (*started, error) {
+	for _, fd := range s.pass {
+		if err := l.st.Usable(fd, "spawn"); err != nil {
+			return nil, err
+		}
+	}
+	for i := range 3 {
+		if s.redir[i] == redirFd {
+			if err := l.st.Usable(s.fds[i], "spawn"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	path, err := inherit.LookPath(s.argv[0], s.env)
+	if err != nil {
+		return nil, err
+	}
+	s.path = path
+
+	st := &started{pipes: [3]int{-1, -1, -1}}
+	var files [3]int
+	var temp []int // closed after the spawn, whatever happens
+	closeTemp := func() {
+		for _, fd := range temp {
+			inherit.Close(fd)
+		}
+	}
+	fail := func(err error) (*started, error) {
+		closeTemp()
+		for _, fd := range st.pipes {
+			if fd >= 0 {
+				inherit.Close(fd)
+			}
+		}
+		for _, r := range st.relays {
+			r.abandon()
+		}
+		return nil, err
+	}
+	for i := range 3 {
+		switch s.redir[i] {
+		case redirParent:
+			std := l.st.Stdio[i]
+			if std.Fd >= 0 {
+				files[i] = std.Fd
+				break
+			}
+			r, err := newRelay(i, std.Stream)
+			if err != nil {
+				return fail(err)
+			}
+			st.relays = append(st.relays, r)
+			files[i] = r.childFd
+			temp = append(temp, r.childFd)
+		case redirPipe:
+			r, w, err := inherit.Pipe()
+			if err != nil {
+				return fail(err)
+			}
+			if i == 0 {
+				files[i], st.pipes[i] = r, w
+				temp = append(temp, r)
+			} else {
+				files[i], st.pipes[i] = w, r
+				temp = append(temp, w)
+			}
+		case redirDevnull:
+			flag := os.O_WRONLY
+			if i == 0 {
+				flag = os.O_RDONLY
+			}
+			fd, err := inherit.Open(os.DevNull, flag, 0)
+			if err != nil {
+				return fail(err)
+			}
+			files[i] = fd
+			temp = append(temp, fd)
+		case redirStdout:
+			files[i] = files[1]
+		case redirFd:
+			files[i] = s.fds[i]
+		}
+	}
+	l.st.FlushStdout()
+	p, err := inherit.StartProcess(s.path, s.argv, &inherit.ProcAttr{
+		Dir:        s.cwd,
+		Env:        s.env,
+		Files:      files[:],
+		PassFds:    s.pass,
+		InheritFds: !s.closeFds,
+		Setsid:     s.session,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	closeTemp()
+	for _, r := range st.relays {
+		r.start()
+	}
+	st.p = p
+	l.st.AddChild(p)
+	return st, nil
+}
