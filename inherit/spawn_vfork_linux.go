@@ -1,11 +1,19 @@
 //go:build linux && (amd64 || arm64)
 
 // This file implements the fast spawn path: an own vfork-style child
-// (clone with CLONE_VM|CLONE_VFORK|CLONE_PIDFD) that marks every
-// descriptor above its standard ones close-on-exec with one
-// close_range(CLOSE_RANGE_CLOEXEC), whoever created them, then clears the
-// flag on exactly the pass descriptors. Its cost does not grow with the
-// number of open descriptors, the highest one, or RLIMIT_NOFILE.
+// (clone with CLONE_VM|CLONE_VFORK|CLONE_PIDFD) that closes every
+// descriptor above its standard ones except the pass descriptors, with one
+// close_range per gap between them, whoever created them, then clears
+// close-on-exec on exactly the pass descriptors. Its cost in user space
+// does not grow with the number of open descriptors, the highest one, or
+// RLIMIT_NOFILE.
+//
+// The descriptors are closed before execve, not left to the kernel's
+// close-on-exec: a vfork parent resumes as soon as the new program is
+// mapped, before the kernel closes the close-on-exec descriptors, and for
+// that moment the child would still hold, say, a listening socket that the
+// parent closes and binds again (EADDRINUSE). CPython closes them the same
+// way.
 //
 // The child shares the parent's memory and runs on the parent goroutine's
 // stack until it execs, exactly as syscall.forkAndExecInChild1 does: it may
@@ -19,6 +27,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"slices"
 	"sync"
 	"syscall"
 	"unsafe"
@@ -50,7 +59,7 @@ type childArgs struct {
 	envv     []*byte
 	dir      *byte    // nil: stay
 	files    []int    // the child's descriptor i is files[i]; the child rewrites this copy
-	pass     []uintptr // kept at their numbers, all >= len(files)
+	pass     []uintptr // kept at their numbers, all >= len(files), sorted
 	setsid   bool
 	setpgid  bool
 	closeFds bool
@@ -79,12 +88,11 @@ var stepNames = [...]string{stepExec: "exec", stepChdir: "chdir", stepSetsid: "s
 	stepSetpgid: "setpgid", stepDup: "dup", stepCloseRange: "close_range", stepPassFd: "pass_fds"}
 
 // vforkUsable reports, once, whether this kernel has what the fast path
-// needs: close_range with CLOSE_RANGE_CLOEXEC (Linux 5.11) and a seccomp
-// policy that allows it. CLONE_PIDFD is older (5.2).
+// needs: close_range (Linux 5.9) and a seccomp policy that allows it.
+// CLONE_PIDFD is older (5.2).
 var vforkUsable = sync.OnceValue(func() bool {
-	// An empty range: nothing is closed, but an old kernel says ENOSYS
-	// and one without the flag says EINVAL.
-	return unix.CloseRange(math.MaxUint32, math.MaxUint32, unix.CLOSE_RANGE_CLOEXEC) == nil
+	// An empty range: nothing is closed, but an old kernel says ENOSYS.
+	return unix.CloseRange(math.MaxUint32, math.MaxUint32, 0) == nil
 })
 
 // startFast starts a child on the fast path. ok is false when the path is
@@ -119,10 +127,11 @@ func startFast(path string, argv []string, attr *ProcAttr, files []int) (p *Proc
 		}
 	}
 	for _, fd := range attr.PassFds {
-		if fd >= len(files) {
+		if fd >= len(files) && !slices.Contains(a.pass, uintptr(fd)) {
 			a.pass = append(a.pass, uintptr(fd))
 		}
 	}
+	slices.Sort(a.pass) // the child closes the gaps between them
 	if err := checkOpen(files, attr.PassFds); err != nil {
 		return nil, true, err
 	}
@@ -187,6 +196,7 @@ func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err
 		i    int
 		step uintptr
 		n    = len(a.files)
+		lo   uintptr
 	)
 
 	runtime_BeforeFork()
@@ -236,15 +246,6 @@ func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err
 		}
 	}
 
-	// Everything from n up is now close-on-exec, whoever created it: the
-	// script, the Go runtime, an embedding host, or safesh's own parent.
-	if a.closeFds {
-		if _, _, err1 = syscall.RawSyscall(unix.SYS_CLOSE_RANGE, uintptr(n), math.MaxUint32, unix.CLOSE_RANGE_CLOEXEC); err1 != 0 {
-			step = stepCloseRange
-			goto childerror
-		}
-	}
-
 	// Pass 2: each target gets its source, inheritable.
 	for i = 0; i < n; i++ {
 		switch {
@@ -260,6 +261,26 @@ func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err
 				step = stepDup
 				goto childerror
 			}
+		}
+	}
+
+	// Close everything from n up but the pass descriptors, whoever created
+	// it: the script, the Go runtime, an embedding host, or safesh's own
+	// parent. Pass 1's copies go too.
+	if a.closeFds {
+		lo = uintptr(n)
+		for i = 0; i < len(a.pass); i++ {
+			if a.pass[i] > lo {
+				if _, _, err1 = syscall.RawSyscall(unix.SYS_CLOSE_RANGE, lo, a.pass[i]-1, 0); err1 != 0 {
+					step = stepCloseRange
+					goto childerror
+				}
+			}
+			lo = a.pass[i] + 1
+		}
+		if _, _, err1 = syscall.RawSyscall(unix.SYS_CLOSE_RANGE, lo, math.MaxUint32, 0); err1 != 0 {
+			step = stepCloseRange
+			goto childerror
 		}
 	}
 

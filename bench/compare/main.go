@@ -4,7 +4,10 @@
 // calls, as safesh Lua, and as CPython, in one run, and prints the cost
 // of one operation in each and the ratios.
 //
-//	go run ./bench/compare [-n iterations] [-rounds k]
+//	go run ./bench/compare [-n iterations] [-rounds k] [-only substring] [-big]
+//
+// -big adds the 1 GiB communicate transfer, compared with CPython and with
+// dd moving the same bytes through a pipe.
 package main
 
 import (
@@ -21,57 +24,127 @@ import (
 	"github.com/safesh/safesh/bench"
 )
 
+var (
+	n      = flag.Int("n", 100000, "iterations of each workload")
+	rounds = flag.Int("rounds", 3, "rounds; the median is reported")
+	only   = flag.String("only", "", "run only workloads whose name contains this")
+	big    = flag.Bool("big", false, "also measure the 1 GiB communicate transfer")
+)
+
 func main() {
-	n := flag.Int("n", 100000, "iterations of each workload")
-	rounds := flag.Int("rounds", 3, "rounds; the median is reported")
 	flag.Parse()
 	dir, err := bench.TempDir()
 	if err != nil {
 		fail(err)
 	}
 	defer os.RemoveAll(dir)
-
-	goT := map[string][]time.Duration{}
-	luaT := map[string][]time.Duration{}
-	pyT := map[string][]time.Duration{}
 	python, _ := exec.LookPath("python3")
-	for range *rounds {
-		for _, w := range bench.Workloads {
-			d, err := bench.RunGo(w, *n, dir)
-			if err != nil {
-				fail(err)
-			}
-			goT[w.Name] = append(goT[w.Name], d)
-			d, err = bench.RunLua(w, *n, dir)
-			if err != nil {
-				fail(err)
-			}
-			luaT[w.Name] = append(luaT[w.Name], d)
-		}
-		if python != "" {
-			out, err := exec.Command(python, "-c", bench.PythonScript(bench.Workloads, *n, dir)).Output()
-			if err != nil {
-				fail(fmt.Errorf("python3: %v", err))
-			}
-			sc := bufio.NewScanner(strings.NewReader(string(out)))
-			for sc.Scan() {
-				name, ns, ok := strings.Cut(sc.Text(), "\t")
-				if f, err := strconv.ParseFloat(ns, 64); ok && err == nil {
-					pyT[name] = append(pyT[name], time.Duration(f))
-				}
-			}
-		}
-	}
-	fmt.Printf("%-26s %10s %10s %10s %9s %9s\n", "operation", "go ns/op", "lua ns/op", "py ns/op", "lua/go", "lua/py")
+
+	fmt.Printf("%-40s %11s %11s %11s %8s %8s\n", "operation", "go ns/op", "lua ns/op", "py ns/op", "lua/go", "lua/py")
 	for _, w := range bench.Workloads {
-		g, l := median(goT[w.Name]), median(luaT[w.Name])
-		p := median(pyT[w.Name])
-		py, lp := "-", "-"
-		if p > 0 {
-			py, lp = strconv.FormatInt(int64(p), 10), fmt.Sprintf("%.2f", float64(l)/float64(p))
-		}
-		fmt.Printf("%-26s %10d %10d %10s %9.2f %9s\n", w.Name, g, l, py, float64(l)/float64(g), lp)
+		compare(w, *n, dir, python)
 	}
+	for _, w := range bench.SpawnWorkloads {
+		compare(w.Workload, min(*n, w.N), dir, python)
+	}
+	if *big {
+		transfer(dir, python)
+	}
+}
+
+// compare runs one workload in all its forms, rounds times, and prints
+// the medians.
+func compare(w bench.Workload, n int, dir, python string) {
+	if *only != "" && !strings.Contains(w.Name, *only) {
+		return
+	}
+	var goT, luaT, pyT []time.Duration
+	for range *rounds {
+		if w.Go != nil {
+			d, err := bench.RunGo(w, n, dir)
+			if err != nil {
+				fail(err)
+			}
+			goT = append(goT, d)
+		}
+		d, err := bench.RunLua(w, n, dir)
+		if err != nil {
+			fail(err)
+		}
+		luaT = append(luaT, d)
+		if python != "" && w.Py != "" {
+			pyT = append(pyT, runPython(python, w, n, dir))
+		}
+	}
+	g, l, p := median(goT), median(luaT), median(pyT)
+	fmt.Printf("%-40s %11s %11d %11s %8s %8s\n", w.Name, num(g), l, num(p), ratio(l, g), ratio(l, p))
+}
+
+// runPython runs one workload in its own CPython process, so that what
+// one workload opens cannot slow another.
+func runPython(python string, w bench.Workload, n int, dir string) time.Duration {
+	out, err := exec.Command(python, "-c", bench.PythonScript([]bench.Workload{w}, n, dir)).Output()
+	if err != nil {
+		fail(fmt.Errorf("python3 %s: %v", w.Name, err))
+	}
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		if _, ns, ok := strings.Cut(sc.Text(), "\t"); ok {
+			if f, err := strconv.ParseFloat(ns, 64); err == nil {
+				return time.Duration(f)
+			}
+		}
+	}
+	fail(fmt.Errorf("python3 %s: no result in %q", w.Name, out))
+	return 0
+}
+
+// transfer measures communicate reading 1 GiB, against CPython and
+// against dd moving the same through a pipe.
+func transfer(dir, python string) {
+	w := bench.CommunicateWorkload
+	mb := float64(bench.CommunicateBytes) / 1e6
+	var luaT, pyT, ddT []time.Duration
+	for range *rounds {
+		d, err := bench.RunLua(w, 1, dir)
+		if err != nil {
+			fail(err)
+		}
+		luaT = append(luaT, d)
+		if python != "" {
+			pyT = append(pyT, runPython(python, w, 1, dir))
+		}
+		start := time.Now()
+		dd := exec.Command("sh", "-c", "dd if=/dev/zero bs=1M count=1024 status=none | dd of=/dev/null bs=1M status=none")
+		if err := dd.Run(); err != nil {
+			fail(fmt.Errorf("dd: %v", err))
+		}
+		ddT = append(ddT, time.Since(start))
+	}
+	l, p, d := median(luaT), median(pyT), median(ddT)
+	rate := func(t time.Duration) string {
+		if t == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.0f MB/s", mb/t.Seconds())
+	}
+	fmt.Printf("\n%-40s %11s %11s %11s\n", "transfer", "safesh", "CPython", "dd | dd")
+	fmt.Printf("%-40s %11s %11s %11s\n", w.Name, rate(l), rate(p), rate(d))
+	fmt.Printf("%-40s %11s %11s %11s\n", "safesh rate / other", "", ratio(p, l)+" (py)", ratio(d, l)+" (dd)")
+}
+
+func num(d time.Duration) string {
+	if d == 0 {
+		return "-"
+	}
+	return strconv.FormatInt(int64(d), 10)
+}
+
+func ratio(a, b time.Duration) string {
+	if a == 0 || b == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f", float64(a)/float64(b))
 }
 
 func median(ds []time.Duration) time.Duration {

@@ -2,7 +2,9 @@ package lstate
 
 import (
 	"errors"
+	"io/fs"
 	"os"
+	"strconv"
 	"sync"
 	"syscall"
 
@@ -195,16 +197,45 @@ func (t *FdTable) CloseAll() error {
 	return errors.Join(errs...)
 }
 
-// Usable returns nil if a script of this runtime may use descriptor fd:
-// any descriptor in an unrestricted runtime, else only those in the
-// table. Otherwise it returns EBADF for op, as if fd were not open: a
-// restricted script cannot even learn which numbers the host uses.
+// Usable returns nil if a script of this runtime may use descriptor fd
+// for op: its own descriptors (those in the table); in a restricted
+// runtime nothing else, and EBADF as if fd were not open, so that a script
+// cannot even learn which numbers the host uses.
+//
+// An unrestricted runtime (the command line) may also use any descriptor
+// the process inherited or made inheritable, and any number that is not
+// open, but not a close-on-exec descriptor that is not the script's: those
+// belong to the Go runtime (its epoll instance, its eventfd, cgroup files
+// it rereads), to safesh's own machinery, or to an embedding host, and
+// closing or replacing one would crash or confuse them. Every descriptor
+// that crossed an exec is inheritable, so this never refuses one the
+// process was given.
 func (st *State) Usable(fd int, op string) error {
-	if st.Unrestricted || st.Fds.Has(fd) {
+	if st.Fds.Has(fd) {
 		return nil
+	}
+	if st.Unrestricted {
+		if fd <= 2 {
+			return nil
+		}
+		if inheritable, err := inherit.Inheritable(fd); err != nil || inheritable {
+			return nil // not open (the call itself reports EBADF), or not internal
+		}
+		return &fs.PathError{Op: op, Path: "fd " + strconv.Itoa(fd), Err: errNotScripts}
 	}
 	return os.NewSyscallError(op, syscall.EBADF)
 }
+
+// errNotScripts is EBADF, saying why.
+var errNotScripts = notScripts{}
+
+type notScripts struct{}
+
+func (notScripts) Error() string {
+	return "bad file descriptor (close-on-exec and not the script's: it belongs to the Go runtime, safesh or the host)"
+}
+func (notScripts) Is(target error) bool { return target == syscall.EBADF }
+func (notScripts) Unwrap() error        { return syscall.EBADF }
 
 // Visible reports whether os.fds() shows fd to this runtime's scripts.
 func (st *State) Visible(fd int) bool {

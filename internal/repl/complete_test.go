@@ -13,6 +13,8 @@ func TestComplete(t *testing.T) {
 		udata = io.stdout
 		str = "text"
 		loop = setmetatable({}, {}) getmetatable(loop).__index = loop
+		sock = require("socket").socket()
+		subprocess = require("subprocess")
 	`)
 	tests := []struct {
 		line, typed string
@@ -26,6 +28,8 @@ func TestComplete(t *testing.T) {
 		// Methods of a userdata: its metatable's __index table.
 		{"udata:set", "set", []string{"set_inheritable", "setvbuf"}, []string{"seek"}},
 		{"io.stdout:", "", []string{"close", "fileno", "write"}, nil},
+		{"sock:set", "set", []string{"set_inheritable", "setsockopt", "settimeout"}, []string{"send"}},
+		{"subprocess.Po", "Po", []string{"Popen"}, nil},
 		// A table's own fields and those __index leads to.
 		{"obj.", "", []string{"own", "inherited", "method"}, nil},
 		{"obj:", "", []string{"method"}, []string{"own", "inherited"}},

@@ -151,10 +151,8 @@ func (s *Session) Run(ctx context.Context) error {
 // error and traceback. It returns only what ends the session: a
 // *runtime.ExitError.
 func (s *Session) Eval(ctx context.Context, fn *lua.LFunction) error {
-	var vals []lua.LValue
 	err := s.interruptible(ctx, func(ctx context.Context) error {
-		var err error
-		vals, err = s.rt.Call(ctx, fn)
+		vals, err := s.rt.Call(ctx, fn)
 		if err != nil || len(vals) == 0 {
 			return err
 		}

@@ -187,6 +187,8 @@ func TestInterrupt(t *testing.T) {
 		{"loop", "started() while true do end"},
 		{"os.read on an empty pipe", "started() os.read(r, 1)"},
 		{"os.execute", "started() os.execute('exec sleep 30')"},
+		{"proc:wait()", "p = require('subprocess').Popen({'sleep', '30'}) started() p:wait()"},
+		{"sock:accept()", "s = require('socket').create_server('127.0.0.1', 0) started() s:accept()"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/safesh/safesh/inherit"
 	"golang.org/x/sys/unix"
 )
 
@@ -15,8 +16,12 @@ import (
 // ends a read that waits.
 func TestTTYInputGate(t *testing.T) {
 	var p [2]int
+	var err error
+	if p[0], p[1], err = inherit.Pipe(); err != nil {
+		t.Fatal(err)
+	}
 	// Non-blocking, as another process sharing the terminal may leave it.
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
+	if err := unix.SetNonblock(p[0], true); err != nil {
 		t.Fatal(err)
 	}
 	defer unix.Close(p[0])

@@ -125,6 +125,7 @@ type spec struct {
 	cwd      string
 	env      []string // nil: the parent's
 	session  bool
+	denied   error // a descriptor the script may not use, reported by start
 }
 
 // parseSpec reads args (at stack index argn) and the options table (at
@@ -190,6 +191,9 @@ func (l *lib) parseOpts(L *lua.LState, optn int, allowed []string) (*spec, *lua.
 				lstate.ArgError(L, optn, name+": fd must be a non-negative integer")
 			}
 			s.redir[i], s.fds[i] = redirFd, fd
+			if err := l.st.Usable(fd, "spawn"); err != nil && s.denied == nil {
+				s.denied = err
+			}
 		}
 	}
 	if v := opts.RawGetString("pass_fds"); v != lua.LNil {
@@ -204,6 +208,9 @@ func (l *lib) parseOpts(L *lua.LState, optn int, allowed []string) (*spec, *lua.
 			}
 			if !slices.Contains(s.pass, fd) {
 				s.pass = append(s.pass, fd)
+			}
+			if err := l.st.Usable(fd, "spawn"); err != nil && s.denied == nil {
+				s.denied = err
 			}
 		}
 	}
@@ -317,17 +324,8 @@ type started struct {
 // start spawns s. The parent's ends of PIPE redirections are returned;
 // everything else the parent opened for the child is closed again.
 func (l *lib) start(s *spec) (*started, error) {
-	for _, fd := range s.pass {
-		if err := l.st.Usable(fd, "spawn"); err != nil {
-			return nil, err
-		}
-	}
-	for i := range 3 {
-		if s.redir[i] == redirFd {
-			if err := l.st.Usable(s.fds[i], "spawn"); err != nil {
-				return nil, err
-			}
-		}
+	if s.denied != nil {
+		return nil, s.denied
 	}
 	path, err := inherit.LookPath(s.argv[0], s.env)
 	if err != nil {

@@ -9,7 +9,7 @@
 --        safesh prefork_server.lua worker N   (a worker: answers N clients)
 
 local socket = require("socket")
-local has_subprocess, subprocess = pcall(require, "subprocess")
+local subprocess = require("subprocess")
 
 if arg[1] == "worker" then
   assert(os.getenv("LISTEN_FDS") == "1", "a worker expects LISTEN_FDS=1")
@@ -24,11 +24,6 @@ if arg[1] == "worker" then
     conn:close()
   end
   os.exit(0)
-end
-
-if not has_subprocess then
-  print("prefork_server: the subprocess module is not available; nothing to show")
-  return
 end
 
 local interpreter = arg[-1] or "safesh"

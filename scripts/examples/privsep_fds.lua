@@ -9,7 +9,7 @@
 --        safesh privsep_fds.lua opener FD PATH  (the helper)
 
 local socket = require("socket")
-local has_subprocess, subprocess = pcall(require, "subprocess")
+local subprocess = require("subprocess")
 
 if arg[1] == "opener" then
   local chan = assert(socket.fromfd(tonumber(arg[2]), "unix", "stream"))
@@ -23,11 +23,6 @@ if arg[1] == "opener" then
   end
   chan:close()
   os.exit(0)
-end
-
-if not has_subprocess then
-  print("privsep_fds: the subprocess module is not available; nothing to show")
-  return
 end
 
 local mine, theirs = assert(socket.socketpair())

@@ -27,7 +27,13 @@ end
 -- listens; the server closes its socket and binds the same port again at
 -- once. A listening socket leaked to the child would still be listening
 -- there, and the bind would fail with EADDRINUSE.
-for _, close_fds in ipairs({ true, false }) do
+--
+-- Only with close_fds = true (the default): the child then closes every
+-- descriptor it was not given before it execs. With close_fds = false the
+-- kernel closes the non-inheritable ones during the exec, a moment after
+-- Popen has returned, as it does for CPython's children (see
+-- docs/subprocess.md).
+for _, close_fds in ipairs({ true }) do
   local srv = assert(socket.create_server("127.0.0.1", 0))
   local _, port = srv:getsockname()
   srv:settimeout(5)
