@@ -487,4 +487,3 @@ func zombieCount(t *testing.T) int {
 	}
 	return n
 }
-

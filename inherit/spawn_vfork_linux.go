@@ -57,8 +57,8 @@ type childArgs struct {
 	argv0    *byte
 	argv     []*byte
 	envv     []*byte
-	dir      *byte    // nil: stay
-	files    []int    // the child's descriptor i is files[i]; the child rewrites this copy
+	dir      *byte     // nil: stay
+	files    []int     // the child's descriptor i is files[i]; the child rewrites this copy
 	pass     []uintptr // kept at their numbers, all >= len(files), sorted
 	setsid   bool
 	setpgid  bool

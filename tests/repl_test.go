@@ -448,10 +448,14 @@ func TestREPLCtrlCInterrupts(t *testing.T) {
 	tm.expect(`(?m)^interrupted\n`)
 	tm.prompt()
 
-	// A child that waits: os.execute runs sh, which Ctrl-C reaches too.
-	tm.send("print('wait' .. 'ing') os.execute('sleep 30')" + keyEnter)
+	// Waiting for a child. The child ignores SIGINT: were it to die of the
+	// terminal's SIGINT first, os.execute would return by itself, and
+	// safesh's own SIGINT, handled a little later, would interrupt the
+	// next chunk instead.
+	tm.send("print('wait' .. 'ing') os.execute(\"trap '' INT; exec sleep 5\")" + keyEnter)
 	tm.expect(`(?m)^waiting$`)
 	tm.send(keyCtrlC)
+	tm.expect(`(?m)^interrupted\n`)
 	tm.prompt()
 
 	// The state is intact, and the pipe still works.
@@ -474,9 +478,10 @@ func TestREPLChildInheritsOnlyStdio(t *testing.T) {
 	tm.prompt()
 	tm.send("string.for" + keyTab + keyCtrlC)
 	tm.prompt()
-	tm.send("print('wait' .. 'ing') os.execute('sleep 30')" + keyEnter)
+	tm.send("print('wait' .. 'ing') os.execute(\"trap '' INT; exec sleep 5\")" + keyEnter)
 	tm.expect(`(?m)^waiting$`)
 	tm.send(keyCtrlC)
+	tm.expect(`(?m)^interrupted\n`)
 	tm.prompt()
 	// What the test process itself inherited beyond 0, 1, 2 (a CI runner
 	// or a terminal may pass some) reaches safesh through os/exec too.

@@ -165,4 +165,3 @@ func (l *lib) pipeline(L *lua.LState) int {
 	L.Push(t)
 	return 1
 }
-
