@@ -211,6 +211,34 @@ func (p *Process) setStatus(ws unix.WaitStatus) {
 // Waker's, or -1) becomes readable. It returns Ready once the child is
 // reaped (see Done for its status), TimedOut, or Woken.
 func (p *Process) Wait(timeout time.Duration, wake int) (Readiness, error) {
+	if timeout < 0 && wake < 0 {
+		// Nothing can end the wait early: block in wait4 itself, with no
+		// poll before it.
+		p.mu.Lock()
+		if !p.done && !p.reaping {
+			// Not under the lock, which Signal needs meanwhile.
+			p.reaping = true
+			p.mu.Unlock()
+			var ws unix.WaitStatus
+			var err error
+			for {
+				if _, err = unix.Wait4(p.Pid, &ws, 0, nil); err != unix.EINTR {
+					break
+				}
+			}
+			p.mu.Lock()
+			p.reaping = false
+			if err == nil {
+				p.setStatus(ws)
+			}
+			p.mu.Unlock()
+			if err != nil {
+				return Ready, os.NewSyscallError("wait4", err)
+			}
+			return Ready, nil
+		}
+		p.mu.Unlock()
+	}
 	for {
 		fd, err := p.waitFd()
 		if err != nil {
