@@ -99,6 +99,11 @@ local _, got = socket.recv_fds(sb, 1, 2)
 assert(#got == 2)
 local sd = assert(sa:dup())
 local sf = assert(socket.fromfd(sb:fileno()))
+
+local sp = require("subprocess")
+sp.run({"cat"}, {input = "x", capture_output = true})
+sp.run({"true"}, {stdin = sp.DEVNULL, stderr = sp.STDOUT, pass_fds = {fd}})
+sp.pipeline({{"echo", "x"}, {"cat"}}, {capture_output = true})
 `
 
 type call struct {

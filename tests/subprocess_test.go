@@ -1,0 +1,217 @@
+//go:build linux
+
+package tests
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+
+	"github.com/safesh/safesh/runtime"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// raceScript spawns lsfds with one pass fd, n times, and counts the
+// children that got anything but 0, 1, 2 and that fd. Meanwhile the
+// runtime itself keeps creating descriptors between spawns.
+const raceScript = `
+local sp = require("subprocess")
+local socket = require("socket")
+local n = ...
+local pass = os.dup(2)
+local bad, first = 0, nil
+for i = 1, n do
+  -- creators, interleaved with the spawns of other runtimes
+  local f = io.open("/dev/null")
+  local r, w = os.pipe()
+  local a, b = socket.socketpair()
+  local inh = os.dup2(w, 200 + (i % 50))   -- inheritable on purpose
+  local p = assert(sp.Popen({"lsfds"}, {stdout = sp.PIPE, pass_fds = {pass}}))
+  local out = p:communicate()
+  local fds = {}
+  for fd in out:gmatch("(%d+) ") do fds[#fds + 1] = tonumber(fd) end
+  table.sort(fds)
+  local got = table.concat(fds, ",")
+  if got ~= "0,1,2," .. pass then
+    bad = bad + 1
+    first = first or got
+  end
+  f:close() os.close(r) os.close(w) os.close(inh) a:close() b:close()
+end
+return bad, first or ""
+`
+
+// TestSpawnRaceRuntimes runs several runtimes at once, each creating
+// files, pipes, sockets and inheritable dups while spawning, plus a host
+// goroutine making raw descriptors without close-on-exec: every child must
+// hold exactly what it was given. SAFESH_RACE_SPAWNS sets the number of
+// spawns per runtime (the long run: 25000 × 4 = 100,000).
+func TestSpawnRaceRuntimes(t *testing.T) {
+	perRuntime := 100
+	if testing.Short() {
+		perRuntime = 20
+	}
+	if s := os.Getenv("SAFESH_RACE_SPAWNS"); s != "" {
+		perRuntime, _ = strconv.Atoi(s)
+	}
+	const runtimes = 4
+	stop := make(chan struct{})
+	var hostWG sync.WaitGroup
+	var hostFds atomic.Int64
+	hostWG.Go(func() { // an embedding host that is careless with descriptors
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if fd, err := syscall.Dup(0); err == nil {
+				hostFds.Add(1)
+				syscall.Close(fd)
+			}
+		}
+	})
+	var wg sync.WaitGroup
+	errs := make(chan error, runtimes)
+	for range runtimes {
+		wg.Go(func() {
+			r, err := runtime.New(runtime.Unrestricted())
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer r.Close()
+			L := r.LState()
+			fn, err := L.LoadString(raceScript)
+			if err != nil {
+				errs <- err
+				return
+			}
+			res, err := r.Call(context.Background(), fn, lua.LNumber(perRuntime))
+			if err != nil {
+				errs <- fmt.Errorf("%s", describe(err))
+				return
+			}
+			if bad := lua.LVAsNumber(res[0]); bad != 0 {
+				errs <- fmt.Errorf("%v of %d children got descriptors they were not given; first: %s", bad, perRuntime, res[1])
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	hostWG.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	t.Logf("%d spawns in %d concurrent runtimes; the host made %d raw descriptors meanwhile", perRuntime*runtimes, runtimes, hostFds.Load())
+}
+
+// TestSpawnLeavesNothing checks that repeated Popen/wait, communicate,
+// run with a timeout, and failed spawns leave the process's descriptor
+// count and zombie count unchanged.
+func TestSpawnLeavesNothing(t *testing.T) {
+	r, err := runtime.New(runtime.Unrestricted())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	warm := `
+		local sp = require("subprocess")
+		for i = 1, 3 do sp.run({"true"}, {capture_output = true}) end`
+	if err := r.DoString(context.Background(), warm, "warm"); err != nil {
+		t.Fatal(describe(err))
+	}
+	before := openFds(t)
+	code := `
+		local sp = require("subprocess")
+		for i = 1, 50 do
+			sp.Popen({"true"}):wait()
+			sp.run({"sh", "-c", "echo out; echo err >&2"}, {capture_output = true, input = "x"})
+			assert(not sp.Popen({"no-such-program"}))
+			assert(not sp.Popen({"true"}, {cwd = "/no/such/dir"}))
+			assert(not sp.Popen({"true"}, {pass_fds = {999}}))
+			pcall(sp.run, {"sleep", "5"}, {timeout = 0.01, stdout = sp.PIPE})
+			local p = sp.Popen({"cat"}, {stdin = sp.PIPE, stdout = sp.PIPE, stderr = sp.DEVNULL})
+			p:communicate("data")
+			sp.pipeline({{"echo", "x"}, {"cat"}}, {capture_output = true})
+			io.popen("true"):close()
+			os.execute("true")
+		end`
+	if err := r.DoString(context.Background(), code, "churn"); err != nil {
+		t.Fatal(describe(err))
+	}
+	if after := openFds(t); after != before {
+		t.Errorf("open descriptors: %d before, %d after", before, after)
+	}
+	if z := zombies(t); z != 0 {
+		t.Errorf("%d zombies", z)
+	}
+}
+
+// TestHostRawDupNotInherited creates a descriptor the way a careless
+// embedding host would (syscall.Dup: inheritable), then lets a script
+// spawn a child: the child must not get it.
+func TestHostRawDupNotInherited(t *testing.T) {
+	raw, err := syscall.Dup(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(raw)
+	r, err := runtime.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	code := `
+		local sp = require("subprocess")
+		local out = sp.check_output({"lsfds"})
+		local fds = {}
+		for fd in out:gmatch("(%d+) ") do fds[#fds + 1] = fd end
+		return table.concat(fds, ",")`
+	fn, err := r.LState().LoadString(code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Call(context.Background(), fn)
+	if err != nil {
+		t.Fatal(describe(err))
+	}
+	if got := lua.LVAsString(res[0]); got != "0,1,2" {
+		t.Fatalf("child got %s; want 0,1,2 (the host's raw dup %d must not leak)", got, raw)
+	}
+}
+
+// TestChildRlimitRestored starts safesh with a soft descriptor limit below
+// the hard one, which the Go runtime raises for itself at start-up: the
+// children safesh starts must get the original limit back, as the
+// children of Go's own os/exec do.
+func TestChildRlimitRestored(t *testing.T) {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		t.Fatal(err)
+	}
+	if lim.Max < 1000 {
+		t.Skipf("hard limit %d too low for the test", lim.Max)
+	}
+	script := `
+		local sp = require("subprocess")
+		io.write(sp.check_output({"sh", "-c", "ulimit -Sn"}))
+		io.write(sp.check_output({"sh", "-c", "ulimit -Sn"}, {close_fds = false}))
+		local p = io.popen("ulimit -Sn") io.write(p:read("*a")) p:close()`
+	cmd := exec.Command("sh", "-c", `ulimit -Sn 512 && exec safesh -e "$0"`, script)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if got := strings.Fields(string(out)); len(got) != 3 || got[0] != "512" || got[1] != "512" || got[2] != "512" {
+		t.Fatalf("children's soft limits: %q; want 512 three times", out)
+	}
+}
