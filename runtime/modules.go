@@ -66,6 +66,7 @@ func (r *Runtime) openLibs() (err error) {
 		L.Call(1, 0)
 	}
 	iomod.Open(L, r.stdStreams())
+	r.installLoaders()
 	loaded := L.GetField(L.GetField(L.Get(lua.EnvironIndex), "package"), "loaded")
 	for _, m := range modules {
 		if r.cfg.modules != nil && !r.cfg.modules[m.name] {

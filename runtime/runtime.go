@@ -47,6 +47,14 @@ type config struct {
 	unrestricted   bool
 	exitProcess    bool
 	grace          time.Duration
+	roots          []rootGrant
+	programs       map[string]bool
+	childEnv       map[string]bool
+	getenv         map[string]bool
+	connect        []lstate.Pattern
+	listen         []lstate.Pattern
+	files          []fileGrant
+	leaveChildren  bool
 }
 
 // An Option configures a Runtime. Options check their arguments: New
@@ -215,7 +223,15 @@ func New(opts ...Option) (*Runtime, error) {
 	r.st.Unrestricted = cfg.unrestricted
 	r.st.Exit = r.exit
 	lstate.Install(L, r.st)
+	if err := r.applyPolicy(); err != nil {
+		r.st.Fds.CloseAll()
+		r.st.ClosePolicy()
+		L.Close()
+		return nil, err
+	}
 	if err := r.openLibs(); err != nil {
+		r.st.Fds.CloseAll()
+		r.st.ClosePolicy()
 		L.Close()
 		return nil, err
 	}
@@ -310,13 +326,7 @@ func (r *Runtime) DoFile(ctx context.Context, path string) error {
 	if err != nil {
 		return &Error{Message: "cannot read " + path + ": " + lstate.Message(err), cause: err}
 	}
-	if len(src) > 0 && src[0] == '#' {
-		end := 0
-		for end < len(src) && src[end] != '\n' {
-			end++
-		}
-		src = src[end:]
-	}
+	src = skipShebang(src)
 	if r.cfg.script < 0 {
 		if t, ok := r.L.GetGlobal("arg").(*lua.LTable); ok {
 			t.RawSetInt(0, lua.LString(path))
@@ -493,6 +503,7 @@ func (r *Runtime) Close() error {
 	r.flush()
 	err := r.st.Fds.CloseAll()
 	r.st.ReapChildren(r.cfg.grace)
+	r.st.ClosePolicy()
 	r.st.Close()
 	r.L.Close()
 	return err

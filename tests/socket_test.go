@@ -151,11 +151,11 @@ func TestSocketRestricted(t *testing.T) {
 // socket and received descriptor its scripts left open.
 func TestSocketCloseReleases(t *testing.T) {
 	before := openFds(t)
-	r, err := runtime.New()
+	dir := t.TempDir()
+	r, err := runtime.New(runtime.AllowListen("127.0.0.1:*"), runtime.AllowConnect("127.0.0.1:*"), runtime.AllowWrite(dir))
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
 	err = r.DoString(context.Background(), `
 		local socket = require("socket")
 		leak = {}

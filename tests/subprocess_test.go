@@ -165,14 +165,18 @@ func TestHostRawDupNotInherited(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer syscall.Close(raw)
-	r, err := runtime.New()
+	lsfds, err := exec.LookPath("lsfds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := runtime.New(runtime.AllowRun(lsfds))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r.Close()
 	code := `
 		local sp = require("subprocess")
-		local out = sp.check_output({"lsfds"})
+		local out = sp.check_output({...})
 		local fds = {}
 		for fd in out:gmatch("(%d+) ") do fds[#fds + 1] = fd end
 		return table.concat(fds, ",")`
@@ -180,7 +184,7 @@ func TestHostRawDupNotInherited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := r.Call(context.Background(), fn)
+	res, err := r.Call(context.Background(), fn, lua.LString(lsfds))
 	if err != nil {
 		t.Fatal(describe(err))
 	}

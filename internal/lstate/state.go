@@ -41,9 +41,15 @@ type State struct {
 	// it; writers are safe to share with the io files.
 	Stdio [3]StdStream
 
-	// Unrestricted allows descriptor numbers that the runtime does not own
-	// (the command line's mode, where a script is the whole process).
+	// Unrestricted allows everything: descriptor numbers the runtime does
+	// not own, any file, any program, the network (the command line's
+	// mode, where a script is the whole process). Otherwise Policy says
+	// what is allowed.
 	Unrestricted bool
+	Policy       *Policy
+
+	// Grants are the descriptors the host granted by name (os.grants).
+	Grants map[string]int
 
 	intr      atomic.Pointer[interrupt] // nil: not interruptible
 	mu        sync.Mutex                // guards waker and stopWatch
@@ -54,7 +60,7 @@ type State struct {
 
 // New returns a State with an empty descriptor table.
 func New() *State {
-	return &State{Fds: NewFdTable()}
+	return &State{Fds: NewFdTable(), Policy: &Policy{}}
 }
 
 // Install stores st in L's registry, where Get finds it.

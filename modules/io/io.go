@@ -474,7 +474,7 @@ func (l *lib) open(L *lua.LState, path, mode string) (*lua.LUserData, error) {
 	if !ok {
 		return nil, errInvalidMode
 	}
-	fd, err := inherit.Open(path, flags, 0o666)
+	fd, err := l.st.Open(path, flags, 0o666)
 	if err != nil {
 		return nil, err
 	}
@@ -591,7 +591,7 @@ func (l *lib) ioType(L *lua.LState) int {
 
 // ioTmpfile creates an unnamed file that disappears when closed.
 func (l *lib) ioTmpfile(L *lua.LState) int {
-	fd, err := inherit.OpenTmpfile(os.TempDir())
+	fd, err := l.st.OpenTmpfile()
 	if err != nil {
 		return lstate.PushError(L, err)
 	}

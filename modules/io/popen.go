@@ -15,6 +15,9 @@ import (
 func (l *lib) ioPopen(L *lua.LState) int {
 	prog := lstate.CheckString(L, 1)
 	mode := lstate.CheckOption(L, 2, "r", "r", "w")
+	if err := l.st.CheckProgram("/bin/sh"); err != nil {
+		return lstate.PushError(L, err)
+	}
 	r, w, err := inherit.Pipe()
 	if err != nil {
 		return lstate.PushError(L, err)
@@ -28,7 +31,7 @@ func (l *lib) ioPopen(L *lua.LState) int {
 		mine, theirs = w, r
 	}
 	l.st.FlushStdout()
-	p, err := inherit.StartProcess("/bin/sh", []string{"sh", "-c", prog}, &inherit.ProcAttr{Files: files})
+	p, err := inherit.StartProcess("/bin/sh", []string{"sh", "-c", prog}, &inherit.ProcAttr{Files: files, Env: l.st.ChildEnv(nil)})
 	inherit.Close(theirs)
 	if err != nil {
 		inherit.Close(mine)

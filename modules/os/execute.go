@@ -18,15 +18,18 @@ import (
 func (l *lib) execute(L *lua.LState) int {
 	if L.Get(1) == lua.LNil {
 		ok := 0
-		if fi, err := goos.Stat("/bin/sh"); err == nil && fi.Mode()&0o111 != 0 {
+		if fi, err := goos.Stat("/bin/sh"); err == nil && fi.Mode()&0o111 != 0 && l.st.CheckProgram("/bin/sh") == nil {
 			ok = 1
 		}
 		L.Push(lua.LNumber(ok))
 		return 1
 	}
 	cmd := lstate.CheckString(L, 1)
+	if err := l.st.CheckProgram("/bin/sh"); err != nil {
+		return lstate.PushError(L, err)
+	}
 	l.st.FlushStdout()
-	p, err := inherit.StartProcess("/bin/sh", []string{"sh", "-c", cmd}, &inherit.ProcAttr{})
+	p, err := inherit.StartProcess("/bin/sh", []string{"sh", "-c", cmd}, &inherit.ProcAttr{Env: l.st.ChildEnv(nil)})
 	if err != nil {
 		return lstate.PushError(L, err)
 	}

@@ -71,14 +71,24 @@ func Loader(L *lua.LState) int {
 		"getpid":          osGetpid,
 		"execute":         l.execute,
 		"exit":            l.exit,
-		"remove":          osRemove,
-		"rename":          osRename,
+		"remove":          l.remove,
+		"rename":          l.rename,
+		"getenv":          l.getenv,
 		"tmpname":         l.tmpname,
 	})
+	if !l.st.Unrestricted {
+		// gopher-lua's os.setenv would change the host's environment.
+		mod.RawSetString("setenv", lua.LNil)
+	}
 	for name, v := range openFlags {
 		mod.RawSetString(name, lua.LNumber(v))
 	}
 	mod.RawSetString("errno", errnoTable(L))
+	grants := L.CreateTable(0, len(l.st.Grants))
+	for name, fd := range l.st.Grants {
+		grants.RawSetString(name, lua.LNumber(fd))
+	}
+	mod.RawSetString("grants", grants)
 	L.Push(mod)
 	return 1
 }
@@ -111,7 +121,7 @@ func (l *lib) open(L *lua.LState) int {
 	if mode < 0 || mode > 0o7777 {
 		lstate.ArgError(L, 3, "invalid mode")
 	}
-	fd, err := inherit.Open(path, flags, uint32(mode))
+	fd, err := l.st.Open(path, flags, uint32(mode))
 	if err != nil {
 		return lstate.PushError(L, err)
 	}
@@ -326,23 +336,35 @@ func (l *lib) fds(L *lua.LState) int {
 	return 1
 }
 
+// getenv is Lua's os.getenv; a restricted runtime sees only the variables
+// its host allowed.
+func (l *lib) getenv(L *lua.LState) int {
+	v, ok := l.st.Getenv(lstate.CheckString(L, 1))
+	if !ok {
+		L.Push(lua.LNil)
+		return 1
+	}
+	L.Push(lua.LString(v))
+	return 1
+}
+
 func osGetpid(L *lua.LState) int {
 	L.Push(lua.LNumber(goos.Getpid()))
 	return 1
 }
 
-func osRemove(L *lua.LState) int {
+func (l *lib) remove(L *lua.LState) int {
 	path := lstate.CheckString(L, 1)
-	if err := goos.Remove(path); err != nil {
+	if err := l.st.Remove(path); err != nil {
 		return lstate.PushError(L, err)
 	}
 	L.Push(lua.LTrue)
 	return 1
 }
 
-func osRename(L *lua.LState) int {
+func (l *lib) rename(L *lua.LState) int {
 	from, to := lstate.CheckString(L, 1), lstate.CheckString(L, 2)
-	if err := goos.Rename(from, to); err != nil {
+	if err := l.st.Rename(from, to); err != nil {
 		return lstate.PushError(L, err)
 	}
 	L.Push(lua.LTrue)
@@ -372,7 +394,7 @@ func (l *lib) exit(L *lua.LState) int {
 // directory, exclusively (O_EXCL), and returns its name, as Lua 5.1 does
 // with mkstemp on POSIX. The descriptor used is closed at once.
 func (l *lib) tmpname(L *lua.LState) int {
-	fd, name, err := inherit.CreateTemp(goos.TempDir(), "lua_")
+	fd, name, err := l.st.CreateTemp("lua_")
 	if err != nil {
 		return lstate.PushError(L, err)
 	}

@@ -138,22 +138,41 @@ func sockaddrOf(ip netip.Addr, port int) unix.Sockaddr {
 
 // sockaddr reads the address arguments of a call on s from argument n on:
 // a path for a unix socket, host and port otherwise, and resolves the host
-// for the socket's family.
-func (l *lib) sockaddr(L *lua.LState, s *Socket, n int, op string) (unix.Sockaddr, error) {
+// for the socket's family. The runtime's policy must allow the address:
+// binding needs a listen grant, connecting and sending a connect grant,
+// and a unix socket path a writable granted directory. Call release once
+// the address has been used.
+func (l *lib) sockaddr(L *lua.LState, s *Socket, n int, op string) (sa unix.Sockaddr, release func(), err error) {
 	if s.family == unix.AF_UNIX {
 		path := lstate.CheckString(L, n)
 		if L.Get(n+1) != lua.LNil {
 			lstate.ArgError(L, n+1, "a unix socket's address is a path alone")
 		}
-		return &unix.SockaddrUnix{Name: path}, nil
+		safe, release, err := l.st.UnixPath(op, path)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &unix.SockaddrUnix{Name: safe}, release, nil
 	}
 	host := lstate.CheckString(L, n)
 	port := checkPort(L, n+1)
 	ip, err := l.resolveOne(host, port, s.family, s.timeout, op)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return sockaddrOf(ip, port), nil
+	if err := l.allowed(op, host, ip, port); err != nil {
+		return nil, nil, err
+	}
+	return sockaddrOf(ip, port), func() {}, nil
+}
+
+// allowed checks an address against the runtime's network policy: bind
+// against the listen grants, anything else against the connect grants.
+func (l *lib) allowed(op, host string, ip netip.Addr, port int) error {
+	if op == "bind" {
+		return l.st.CheckListen(host, net.IP(ip.AsSlice()), port)
+	}
+	return l.st.CheckConnect(host, net.IP(ip.AsSlice()), port)
 }
 
 // pushAddr pushes a socket address as scripts see it: host and port, or a

@@ -155,9 +155,10 @@ func sockToString(L *lua.LState) int {
 
 func (l *lib) sockBind(L *lua.LState) int {
 	s := checkSock(L, 1)
-	sa, err := l.sockaddr(L, s, 2, "bind")
+	sa, release, err := l.sockaddr(L, s, 2, "bind")
 	if err == nil {
 		err = inherit.Bind(s.fd, sa)
+		release()
 	}
 	return pushResult(L, err)
 }
@@ -191,9 +192,10 @@ func (l *lib) sockAccept(L *lua.LState) int {
 
 func (l *lib) sockConnect(L *lua.LState) int {
 	s := checkSock(L, 1)
-	sa, err := l.sockaddr(L, s, 2, "connect")
+	sa, release, err := l.sockaddr(L, s, 2, "connect")
 	if err == nil {
 		err = s.connect(sa)
+		release()
 	}
 	return pushResult(L, err)
 }
@@ -238,10 +240,11 @@ func (l *lib) sockSendall(L *lua.LState) int {
 func (l *lib) sockSendto(L *lua.LState) int {
 	s := checkSock(L, 1)
 	data := lstate.CheckString(L, 2)
-	sa, err := l.sockaddr(L, s, 3, "sendto")
+	sa, release, err := l.sockaddr(L, s, 3, "sendto")
 	if err != nil {
 		return lstate.PushError(L, err)
 	}
+	defer release()
 	var n int
 	err = s.do(true, "sendto", s.deadline(), func(flags int) (err error) {
 		n, err = inherit.SendTo(s.fd, bytesOf(data), flags, sa)

@@ -250,6 +250,9 @@ func (l *lib) socketCreateConnection(L *lua.LState) int {
 		return lstate.PushError(L, err)
 	}
 	for _, ip := range ips {
+		if err = l.allowed("connect", host, ip, port); err != nil {
+			continue
+		}
 		family := familyOf(ip)
 		var fd int
 		fd, err = inherit.Socket(family, unix.SOCK_STREAM, 0)
@@ -280,6 +283,9 @@ func (l *lib) socketCreateServer(L *lua.LState) int {
 	port := checkPort(L, 2)
 	n := max(lstate.OptInt(L, 3, backlog), 0)
 	ip, err := l.resolveOne(host, port, ipAny, -1, "bind")
+	if err == nil {
+		err = l.allowed("bind", host, ip, port)
+	}
 	if err != nil {
 		return lstate.PushError(L, err)
 	}

@@ -331,6 +331,9 @@ func (l *lib) start(s *spec) (*started, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := l.st.CheckProgram(path); err != nil {
+		return nil, err
+	}
 	s.path = path
 
 	st := &started{pipes: [3]int{-1, -1, -1}}
@@ -400,7 +403,7 @@ func (l *lib) start(s *spec) (*started, error) {
 	l.st.FlushStdout()
 	p, err := inherit.StartProcess(s.path, s.argv, &inherit.ProcAttr{
 		Dir:        s.cwd,
-		Env:        s.env,
+		Env:        l.st.ChildEnv(s.env),
 		Files:      files[:],
 		PassFds:    s.pass,
 		InheritFds: !s.closeFds,

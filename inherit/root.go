@@ -1,0 +1,81 @@
+package inherit
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+)
+
+// A Root is a directory that opens, removes and renames files only beneath
+// itself: "..", symbolic links that point out, and /proc's magic links
+// cannot lead elsewhere. On Linux the kernel enforces it (openat2 with
+// RESOLVE_BENEATH and RESOLVE_NO_MAGICLINKS); elsewhere, and on kernels
+// before 5.6, Go's os.Root does.
+type Root struct {
+	name string   // the directory as given, for errors
+	fd   int      // an O_PATH descriptor of it, or -1
+	root *os.Root // the fallback, or nil
+}
+
+// Name returns the directory the Root was opened with.
+func (r *Root) Name() string { return r.name }
+
+// Close releases the Root.
+func (r *Root) Close() error {
+	if r.root != nil {
+		return r.root.Close()
+	}
+	return Close(r.fd)
+}
+
+// cleanRel checks and cleans a path relative to a root.
+func cleanRel(op, path string) (string, error) {
+	if filepath.IsAbs(path) {
+		return "", &fs.PathError{Op: op, Path: path, Err: syscall.EINVAL}
+	}
+	return filepath.Clean(path), nil
+}
+
+// splitParent splits a cleaned relative path into its directory and last
+// element, refusing the root itself.
+func splitParent(op, path string) (string, string, error) {
+	if path == "." || path == ".." || strings.HasSuffix(path, "/..") {
+		return "", "", &fs.PathError{Op: op, Path: path, Err: syscall.EACCES}
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	return filepath.Clean(dir), base, nil
+}
+
+// openRootFallback opens a Root on Go's os.Root.
+func openRootFallback(dir string) (*Root, error) {
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Root{name: dir, fd: -1, root: root}, nil
+}
+
+// openFallback opens through os.Root, and keeps a close-on-exec copy of
+// the descriptor that os.File does not own.
+func (r *Root) openFallback(path string, flag int, perm uint32) (int, error) {
+	f, err := r.root.OpenFile(path, flag, fs.FileMode(perm))
+	if err != nil {
+		return -1, err
+	}
+	defer f.Close()
+	sc, err := f.SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	nfd := -1
+	cerr := sc.Control(func(fd uintptr) { nfd, err = Dup(int(fd)) })
+	if cerr != nil {
+		return -1, cerr
+	}
+	return nfd, err
+}

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package inherit
+
+import "syscall"
+
+var errCrossRoot = syscall.EXDEV

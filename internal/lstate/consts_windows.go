@@ -1,0 +1,3 @@
+package lstate
+
+const oDirectory = 0 // unix sockets by path are not supported on Windows yet

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package lstate
+
+const oTmpfile = 0

@@ -1,0 +1,223 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+
+	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/lstate"
+)
+
+// A runtime made by New with no policy option may use only the
+// descriptors its scripts create: no file access, no processes, no
+// network, no environment. Each option below grants one thing; a denial
+// is an OS error to the script, nil, message, errno (EACCES or EPERM),
+// whose message says which policy refused. Unrestricted grants
+// everything.
+
+// AllowRead lets scripts read files beneath the directories dirs. The
+// kernel confines every path (openat2 with RESOLVE_BENEATH and
+// RESOLVE_NO_MAGICLINKS, or os.Root where that is missing): "..",
+// absolute symbolic links, and /proc/self/fd links cannot lead out.
+// Relative paths are relative to the first directory granted.
+func AllowRead(dirs ...string) Option {
+	return func(c *config) error { return c.addRoots(dirs, false) }
+}
+
+// AllowWrite lets scripts read, create, write, remove and rename files
+// beneath the directories dirs, confined as AllowRead's. Temporary files
+// (io.tmpfile, os.tmpname) go into the first of them.
+func AllowWrite(dirs ...string) Option {
+	return func(c *config) error { return c.addRoots(dirs, true) }
+}
+
+type rootGrant struct {
+	dir      string
+	writable bool
+}
+
+func (c *config) addRoots(dirs []string, writable bool) error {
+	for _, dir := range dirs {
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return fmt.Errorf("runtime: %q: %w", dir, err)
+		}
+		fi, err := os.Stat(abs)
+		if err != nil {
+			return fmt.Errorf("runtime: %w", err)
+		}
+		if !fi.IsDir() {
+			return fmt.Errorf("runtime: %s is not a directory", abs)
+		}
+		c.roots = append(c.roots, rootGrant{abs, writable})
+	}
+	return nil
+}
+
+// AllowRun lets scripts start the programs at the given absolute paths,
+// through subprocess, os.execute and io.popen (the last two, and
+// shell = true, run /bin/sh, which must then be allowed). Allowing a
+// program is trusting it with everything it can do: a shell, an
+// interpreter or a program that runs others can run anything. Children get
+// the process's environment without LD_PRELOAD, LD_LIBRARY_PATH and the
+// other variables that change what a program loads (see AllowChildEnv).
+func AllowRun(programs ...string) Option {
+	return func(c *config) error {
+		for _, p := range programs {
+			if !filepath.IsAbs(p) {
+				return fmt.Errorf("runtime: AllowRun: %q is not an absolute path", p)
+			}
+			if c.programs == nil {
+				c.programs = map[string]bool{}
+			}
+			c.programs[filepath.Clean(p)] = true
+		}
+		return nil
+	}
+}
+
+// AllowChildEnv lets the named variables, which are otherwise removed from
+// a child's environment (LD_PRELOAD, LD_LIBRARY_PATH, every LD_ and DYLD_
+// variable, GCONV_PATH, ...), reach children.
+func AllowChildEnv(names ...string) Option {
+	return func(c *config) error {
+		if c.childEnv == nil {
+			c.childEnv = map[string]bool{}
+		}
+		for _, n := range names {
+			c.childEnv[n] = true
+		}
+		return nil
+	}
+}
+
+// AllowEnv lets os.getenv read the named variables; "*" allows all.
+func AllowEnv(names ...string) Option {
+	return func(c *config) error {
+		if c.getenv == nil {
+			c.getenv = map[string]bool{}
+		}
+		for _, n := range names {
+			c.getenv[n] = true
+		}
+		return nil
+	}
+}
+
+// AllowConnect lets scripts connect to (and send datagrams to) the
+// addresses matching patterns: "host:port", where host is a name, an
+// address ("[::1]" for IPv6), "*", or "*.example.com", and port a number
+// or "*". A name matches as the script wrote it, or by the address it
+// resolved to.
+func AllowConnect(patterns ...string) Option {
+	return func(c *config) error { return addPatterns(&c.connect, patterns) }
+}
+
+// AllowListen lets scripts bind and listen on the addresses matching
+// patterns, written as for AllowConnect.
+func AllowListen(patterns ...string) Option {
+	return func(c *config) error { return addPatterns(&c.listen, patterns) }
+}
+
+func addPatterns(dst *[]lstate.Pattern, patterns []string) error {
+	for _, s := range patterns {
+		p, err := lstate.ParsePattern(s)
+		if err != nil {
+			return fmt.Errorf("runtime: bad address pattern %q: %w", s, err)
+		}
+		*dst = append(*dst, p)
+	}
+	return nil
+}
+
+// WithFile grants scripts the descriptor of f, as os.grants[name]. The
+// runtime uses its own duplicate, so the host keeps f. Unless writable is
+// set, the grant is read-only: the runtime reopens f's file read-only
+// through /proc/self/fd, so that neither the script nor any child it
+// passes the descriptor to can write through it; f must then be a file,
+// a directory or a pipe.
+func WithFile(name string, f *os.File, writable bool) Option {
+	return func(c *config) error {
+		if f == nil || name == "" {
+			return errors.New("runtime: WithFile: a name and a file are needed")
+		}
+		c.files = append(c.files, fileGrant{name, f, writable})
+		return nil
+	}
+}
+
+type fileGrant struct {
+	name     string
+	f        *os.File
+	writable bool
+}
+
+// LeaveChildrenOnCancel leaves running the children a chunk started when
+// its context is cancelled. By default they are killed (SIGKILL; their
+// whole group when they run in a new session) before DoString or DoFile
+// returns. Close kills what is left after its grace period either way.
+func LeaveChildrenOnCancel() Option {
+	return func(c *config) error {
+		c.leaveChildren = true
+		return nil
+	}
+}
+
+// policy builds the State's policy from the options.
+func (r *Runtime) applyPolicy() error {
+	p := r.st.Policy
+	p.Programs = r.cfg.programs
+	p.ChildEnv = r.cfg.childEnv
+	p.Connect, p.Listen = r.cfg.connect, r.cfg.listen
+	p.Getenv = r.cfg.getenv
+	p.AllEnv = r.cfg.getenv["*"]
+	for _, g := range r.cfg.roots {
+		root, err := inherit.OpenRoot(g.dir)
+		if err != nil {
+			return fmt.Errorf("runtime: %w", err)
+		}
+		p.Roots = append(p.Roots, &lstate.Root{Root: root, Path: g.dir, Writable: g.writable})
+	}
+	for _, g := range r.cfg.files {
+		fd, err := grantFd(g.f, g.writable)
+		if err != nil {
+			return fmt.Errorf("runtime: WithFile(%q): %w", g.name, err)
+		}
+		r.st.Fds.Add(fd, nil)
+		if r.st.Grants == nil {
+			r.st.Grants = map[string]int{}
+		}
+		r.st.Grants[g.name] = fd
+	}
+	return nil
+}
+
+// grantFd returns the runtime's own descriptor for a granted file:
+// a duplicate, or a read-only reopening.
+func grantFd(f *os.File, writable bool) (int, error) {
+	sc, err := f.SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	fd, ferr := -1, error(nil)
+	err = sc.Control(func(hostFd uintptr) {
+		if writable {
+			fd, ferr = inherit.Dup(int(hostFd))
+			return
+		}
+		kind, _ := inherit.KindOf(int(hostFd))
+		if kind == inherit.KindSocket {
+			ferr = errors.New("a socket cannot be granted read-only")
+			return
+		}
+		fd, ferr = inherit.Open("/proc/self/fd/"+strconv.Itoa(int(hostFd)), syscall.O_RDONLY, 0)
+	})
+	if err != nil {
+		return -1, err
+	}
+	return fd, ferr
+}
