@@ -83,5 +83,11 @@ func (r *Runtime) openLibs() (err error) {
 		}
 		L.PreloadModule(m.name, m.loader)
 	}
+	for _, f := range r.cfg.funcs {
+		L.SetGlobal(f.name, L.NewFunction(f.fn))
+	}
+	for _, m := range r.cfg.hostModules {
+		L.PreloadModule(m.name, m.fn)
+	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/lstate"
+	lua "github.com/yuin/gopher-lua"
 )
 
 // A runtime made by New with no policy option may use only the
@@ -220,4 +221,36 @@ func grantFd(f *os.File, writable bool) (int, error) {
 		return -1, err
 	}
 	return fd, ferr
+}
+
+// WithFunc makes fn a global function of the scripts, named name: the
+// host's own API for its plugins.
+func WithFunc(name string, fn lua.LGFunction) Option {
+	return func(c *config) error {
+		if name == "" || fn == nil {
+			return errors.New("runtime: WithFunc: a name and a function are needed")
+		}
+		c.funcs = append(c.funcs, hostFunc{name, fn})
+		return nil
+	}
+}
+
+// WithModule makes loader the loader of the module name, which scripts
+// load with require(name). It cannot replace one of safesh's modules.
+func WithModule(name string, loader lua.LGFunction) Option {
+	return func(c *config) error {
+		if name == "" || loader == nil {
+			return errors.New("runtime: WithModule: a name and a loader are needed")
+		}
+		if slicesContains(Modules(), name) {
+			return fmt.Errorf("runtime: WithModule: %q is one of safesh's modules", name)
+		}
+		c.hostModules = append(c.hostModules, hostFunc{name, loader})
+		return nil
+	}
+}
+
+type hostFunc struct {
+	name string
+	fn   lua.LGFunction
 }

@@ -55,6 +55,8 @@ type config struct {
 	listen         []lstate.Pattern
 	files          []fileGrant
 	leaveChildren  bool
+	funcs          []hostFunc
+	hostModules    []hostFunc
 }
 
 // An Option configures a Runtime. Options check their arguments: New
@@ -366,6 +368,15 @@ func readFd(fd int) ([]byte, error) {
 	}
 }
 
+// CallGlobal calls the global function name with args, as Call does.
+func (r *Runtime) CallGlobal(ctx context.Context, name string, args ...lua.LValue) ([]lua.LValue, error) {
+	fn, ok := r.L.GetGlobal(name).(*lua.LFunction)
+	if !ok {
+		return nil, fmt.Errorf("runtime: %s is not a function", name)
+	}
+	return r.Call(ctx, fn, args...)
+}
+
 // Call calls fn with args as DoString runs a chunk: ctx may interrupt it,
 // and standard output is flushed when it returns. It returns fn's results.
 // The interactive session uses it to run what the user typed and show the
@@ -425,11 +436,15 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 	r.exitCode, r.exitCtx = nil, cancel
 	r.mu.Unlock()
 
+	chunk := r.st.BeginChunk()
 	r.L.Push(fn)
 	for _, a := range args {
 		r.L.Push(a)
 	}
 	err := r.L.PCall(len(args), lua.MultRet, nil)
+	if ctx.Err() != nil && !r.cfg.leaveChildren {
+		r.st.KillChildrenSince(chunk)
+	}
 	var results []lua.LValue
 	if err == nil {
 		for i := 1; i <= r.L.GetTop(); i++ {

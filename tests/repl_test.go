@@ -69,6 +69,10 @@ func startTerm(t *testing.T, state string, args ...string) *term {
 func startTermAttr(t *testing.T, attr *syscall.SysProcAttr, state string, args ...string) *term {
 	t.Helper()
 	cmd := exec.Command("safesh", args...)
+	if out := os.Getenv("STRACE_OUT"); out != "" {
+		self, _ := exec.LookPath("safesh")
+		cmd = exec.Command("strace", append([]string{"-f", "-tt", "-e", "trace=ioctl,read,rt_sigprocmask,rt_sigreturn,poll,ppoll,pselect6,wait4,waitid,kill,tgkill,write", "-e", "signal=all", "-o", out, self}, args...)...)
+	}
 	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+state, "TERM=xterm")
 	ptmx, err := pty.StartWithAttrs(cmd, &pty.Winsize{Rows: 50, Cols: 200}, attr)
 	if err != nil {
@@ -82,6 +86,11 @@ func startTermAttr(t *testing.T, attr *syscall.SysProcAttr, state string, args .
 		for {
 			n, err := ptmx.Read(buf)
 			tm.mu.Lock()
+			if f := os.Getenv("RAWLOG"); f != "" {
+				lf, _ := os.OpenFile(f, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+				fmt.Fprintf(lf, "%s %q\n", time.Now().Format("15:04:05.000000"), buf[:n])
+				lf.Close()
+			}
 			tm.raw = append(tm.raw, buf[:n]...)
 			if err != nil {
 				tm.eof = true

@@ -7,14 +7,30 @@ import (
 	"github.com/safesh/safesh/inherit"
 )
 
+// child is a child process the runtime's scripts started.
+type child struct {
+	chunk uint64 // the chunk that started it
+	group bool   // it leads its own process group (a new session)
+}
+
+// BeginChunk marks the start of a chunk, for KillChildrenSince, and
+// returns its number.
+func (st *State) BeginChunk() uint64 {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.chunk++
+	return st.chunk
+}
+
 // AddChild records a child process the runtime's scripts started, so that
-// closing the runtime reaps it.
-func (st *State) AddChild(p *inherit.Process) {
+// closing the runtime reaps it. group says whether it leads its own
+// process group, which is then killed whole.
+func (st *State) AddChild(p *inherit.Process, group bool) {
 	st.mu.Lock()
 	if st.children == nil {
-		st.children = map[*inherit.Process]bool{}
+		st.children = map[*inherit.Process]child{}
 	}
-	st.children[p] = true
+	st.children[p] = child{chunk: st.chunk, group: group}
 	st.mu.Unlock()
 }
 
@@ -26,6 +42,32 @@ func (st *State) RemoveChild(p *inherit.Process) {
 	p.Release()
 }
 
+// KillChildrenSince kills and reaps the children started by the given
+// chunk or a later one: a cancelled chunk must not leave its children
+// running.
+func (st *State) KillChildrenSince(chunk uint64) {
+	st.mu.Lock()
+	var doomed []*inherit.Process
+	for p, c := range st.children {
+		if c.chunk >= chunk {
+			doomed = append(doomed, p)
+			kill(p, c.group)
+		}
+	}
+	st.mu.Unlock()
+	for _, p := range doomed {
+		p.Wait(-1, -1)
+		st.RemoveChild(p)
+	}
+}
+
+func kill(p *inherit.Process, group bool) {
+	if group {
+		p.SignalGroup(syscall.SIGKILL)
+	}
+	p.Signal(syscall.SIGKILL)
+}
+
 // ReapChildren waits for every recorded child: each gets grace to exit by
 // itself, then SIGKILL (its whole group when it leads one). No zombie is
 // left.
@@ -35,9 +77,9 @@ func (st *State) ReapChildren(grace time.Duration) {
 	st.children = nil
 	st.mu.Unlock()
 	deadline := time.Now().Add(grace)
-	for p := range children {
+	for p, c := range children {
 		if r, _ := p.Wait(max(time.Until(deadline), 0), -1); r != inherit.Ready {
-			p.Signal(syscall.SIGKILL)
+			kill(p, c.group)
 			p.Wait(-1, -1)
 		}
 		p.Release()

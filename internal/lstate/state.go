@@ -55,7 +55,8 @@ type State struct {
 	mu        sync.Mutex                // guards waker and stopWatch
 	waker     *inherit.Waker
 	stopWatch func() bool
-	children  map[*inherit.Process]bool
+	children  map[*inherit.Process]child
+	chunk     uint64
 }
 
 // New returns a State with an empty descriptor table.

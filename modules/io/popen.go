@@ -37,7 +37,7 @@ func (l *lib) ioPopen(L *lua.LState) int {
 		inherit.Close(mine)
 		return lstate.PushError(L, err)
 	}
-	l.st.AddChild(p)
+	l.st.AddChild(p, false)
 	f := newFile(l.st, mine, "popen", mode == "r", mode == "w")
 	l.st.Fds.Add(mine, f)
 	st := l.st

@@ -33,7 +33,7 @@ func (l *lib) execute(L *lua.LState) int {
 	if err != nil {
 		return lstate.PushError(L, err)
 	}
-	l.st.AddChild(p)
+	l.st.AddChild(p, false)
 	if _, err := l.st.WaitProcess(p, -1); err != nil {
 		return lstate.PushError(L, err)
 	}

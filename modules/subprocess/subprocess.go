@@ -417,6 +417,6 @@ func (l *lib) start(s *spec) (*started, error) {
 		r.start()
 	}
 	st.p = p
-	l.st.AddChild(p)
+	l.st.AddChild(p, s.session)
 	return st, nil
 }

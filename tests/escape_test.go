@@ -1,0 +1,289 @@
+//go:build linux
+
+package tests
+
+import (
+	"context"
+	"errors"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/safesh/safesh/runtime"
+	lua "github.com/yuin/gopher-lua"
+)
+
+// escapeCases are attempts by a plugin script to get past its host's
+// policy. Each is the body of a function whose results are checked: it
+// must raise, or return nil (or false) first. The policy of the runtime
+// they run in: read-only ROOT, read-write RW, one allowed program
+// (/usr/bin/env), no network, no environment, and its own descriptors
+// only. HOSTFD is a descriptor the host has open; OUT is a directory
+// outside everything granted, holding a secret file and a Lua file.
+var escapeCases = []struct {
+	name string
+	code string
+}{
+	// Paths out of the granted directories.
+	{"absolute outside", `return io.open(OUT .. "/secret")`},
+	{"dotdot from root", `return io.open(ROOT .. "/../out/secret")`},
+	{"relative dotdot", `return io.open("../out/secret")`},
+	{"deep dotdot", `return io.open(ROOT .. "/sub/../../out/secret")`},
+	{"dotdot from rw", `return io.open(RW .. "/../out/secret")`},
+	{"absolute symlink in root", `return io.open(ROOT .. "/abs-link")`},
+	{"relative symlink in root", `return io.open(ROOT .. "/rel-link")`},
+	{"symlinked directory in root", `return io.open(ROOT .. "/dir-link/secret")`},
+	{"symlink in rw", `return io.open(RW .. "/abs-link")`},
+	{"symlink to proc in root", `return io.open(ROOT .. "/proc-link")`},
+	{"etc passwd", `return io.open("/etc/passwd")`},
+	{"proc self root", `return io.open("/proc/self/root/etc/passwd")`},
+	{"proc self fd", `return io.open("/proc/self/fd/" .. HOSTFD)`},
+	{"proc self cwd", `return io.open("/proc/self/cwd/go.mod")`},
+	{"double slash", `return io.open("//etc/passwd")`},
+	{"nul byte", `return io.open(ROOT .. "/data.txt\0/../../out/secret")`},
+	{"os.open outside", `return os.open(OUT .. "/secret", "r")`},
+	{"os.open symlink nofollow", `return os.open(ROOT .. "/abs-link", os.O_RDONLY + os.O_NOFOLLOW)`},
+	{"io.lines outside", `return io.lines(OUT .. "/secret")`},
+	{"io.input outside", `return io.input(OUT .. "/secret")`},
+	{"io.output outside", `return io.output(OUT .. "/planted")`},
+	{"dofile outside", `return dofile(OUT .. "/evil.lua")`},
+	{"loadfile outside", `return loadfile(OUT .. "/evil.lua")`},
+	{"require outside", `package.path = OUT .. "/?.lua" return require("evil")`},
+	{"require dotdot", `package.path = ROOT .. "/../out/?.lua" return require("evil")`},
+	// Writing where only reading is granted, and moving files across.
+	{"write read-only file", `return io.open(ROOT .. "/data.txt", "w")`},
+	{"create in read-only root", `return io.open(ROOT .. "/new", "w")`},
+	{"append read-only", `return os.open(ROOT .. "/data.txt", "a")`},
+	{"truncate read-only", `return os.open(ROOT .. "/data.txt", os.O_RDONLY + os.O_TRUNC)`},
+	{"remove in read-only root", `return os.remove(ROOT .. "/data.txt")`},
+	{"remove outside", `return os.remove(OUT .. "/secret")`},
+	{"rename out of read-only", `return os.rename(ROOT .. "/data.txt", RW .. "/taken")`},
+	{"rename outside in", `return os.rename(OUT .. "/secret", RW .. "/stolen")`},
+	{"rename inside out", `io.open(RW .. "/f", "w"):close() return os.rename(RW .. "/f", OUT .. "/planted")`},
+	{"rename via dotdot", `io.open(RW .. "/g", "w"):close() return os.rename(RW .. "/g", RW .. "/../out/planted")`},
+	{"remove the root", `return os.remove(RW)`},
+	// Guessing descriptor numbers.
+	{"read stdin", `return os.read(0, 1)`},
+	{"read host fd", `return os.read(HOSTFD, 1)`},
+	{"write stdout by number", `return os.write(1, "x")`},
+	{"close host fd", `return os.close(HOSTFD)`},
+	{"dup host fd", `return os.dup(HOSTFD)`},
+	{"dup2 onto host fd", `local r, w = os.pipe() return os.dup2(r, HOSTFD)`},
+	{"dup2 from host fd", `return os.dup2(HOSTFD, 100)`},
+	{"fdopen host fd", `return os.fdopen(HOSTFD)`},
+	{"lseek host fd", `return os.lseek(HOSTFD, 0, "set")`},
+	{"get_inheritable host fd", `return os.get_inheritable(HOSTFD)`},
+	{"set_inheritable host fd", `return os.set_inheritable(HOSTFD, true)`},
+	{"fromfd host fd", `return require("socket").fromfd(HOSTFD)`},
+	{"send host fd", `local s = require("socket") local a, b = s.socketpair() return s.send_fds(a, "x", {HOSTFD})`},
+	{"pass host fd", `return require("subprocess").run({"/usr/bin/env"}, {pass_fds = {HOSTFD}})`},
+	{"redirect from host fd", `return require("subprocess").run({"/usr/bin/env"}, {stdin = HOSTFD})`},
+	{"scan for fds", `for fd = 0, 64 do if os.read(fd, 0) then return true end end return nil`},
+	// Starting programs that are not allowed.
+	{"sh by path", `return require("subprocess").run({"/bin/sh", "-c", "id"})`},
+	{"sh on PATH", `return require("subprocess").run({"sh", "-c", "id"})`},
+	{"shell true", `return require("subprocess").run("id", {shell = true})`},
+	{"os.execute", `return os.execute("id")`},
+	{"io.popen", `return io.popen("id")`},
+	{"dotdot program path", `return require("subprocess").run({"/usr/bin/../bin/sh", "-c", "id"})`},
+	{"symlink to a program", `return require("subprocess").run({ROOT .. "/sh-link", "-c", "id"})`},
+	{"program written by the script", `local f = io.open(RW .. "/prog", "w") f:write("#!/bin/sh\nid\n") f:close() return require("subprocess").run({RW .. "/prog"})`},
+	{"pipeline stage", `return require("subprocess").pipeline({{"/usr/bin/env"}, {"/bin/cat"}})`},
+	{"check_output", `return require("subprocess").check_output({"/bin/echo", "x"})`},
+	{"shell metacharacters stay literal", `local r = require("subprocess").run({"/usr/bin/env", "$(id)", ";id"}, {capture_output = true}) return r.stdout:find("uid=") ~= nil or nil`},
+	{"env injection through env", `local r = require("subprocess").run({"/usr/bin/env"}, {env = {LD_PRELOAD = "/evil.so"}, capture_output = true}) return r.stdout:find("LD_PRELOAD") ~= nil or nil`},
+	// The network.
+	{"connect loopback", `return require("socket").create_connection("127.0.0.1", REFUSED, 1)`},
+	{"connect by name", `return require("socket").create_connection("localhost", REFUSED, 1)`},
+	{"connect method", `local s = require("socket").socket() return s:connect("127.0.0.1", REFUSED)`},
+	{"listen", `return require("socket").create_server("127.0.0.1", 0)`},
+	{"bind method", `local s = require("socket").socket() return s:bind("0.0.0.0", 0)`},
+	{"udp sendto", `local s = require("socket").socket("inet", "dgram") return s:sendto("x", "127.0.0.1", REFUSED)`},
+	{"unix connect outside", `local s = require("socket").socket("unix") return s:connect(OUT .. "/sock")`},
+	{"unix bind read-only", `local s = require("socket").socket("unix") return s:bind(ROOT .. "/sock")`},
+	{"unix bind via symlink", `local s = require("socket").socket("unix") return s:bind(RW .. "/dir-link/sock")`},
+	{"abstract unix socket", `local s = require("socket").socket("unix") return s:bind("\0abstract")`},
+	// The host's environment and process.
+	{"getenv", `return os.getenv("SAFESH_SECRET")`},
+	{"setenv", `return os.setenv and os.setenv("SAFESH_SECRET", "changed")`},
+	{"debug getinfo", `return debug.getinfo`},
+	{"debug setmetatable", `return debug.setmetatable`},
+}
+
+// TestEscapeCorpus runs every escape attempt in a fresh restricted
+// runtime and checks that each was refused, and that nothing outside the
+// granted directories changed.
+func TestEscapeCorpus(t *testing.T) {
+	if len(escapeCases) < 50 {
+		t.Fatalf("the corpus has %d cases; it must keep at least 50", len(escapeCases))
+	}
+	top := t.TempDir()
+	root, rw, out := filepath.Join(top, "root"), filepath.Join(top, "rw"), filepath.Join(top, "out")
+	for _, d := range []string{root, rw, out, filepath.Join(root, "sub")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(os.WriteFile(filepath.Join(root, "data.txt"), []byte("data"), 0o644))
+	must(os.WriteFile(filepath.Join(out, "secret"), []byte("secret"), 0o644))
+	must(os.WriteFile(filepath.Join(out, "evil.lua"), []byte(`EVIL = true return true`), 0o644))
+	must(os.Symlink(filepath.Join(out, "secret"), filepath.Join(root, "abs-link")))
+	must(os.Symlink("../out/secret", filepath.Join(root, "rel-link")))
+	must(os.Symlink(out, filepath.Join(root, "dir-link")))
+	must(os.Symlink(out, filepath.Join(rw, "dir-link")))
+	must(os.Symlink(filepath.Join(out, "secret"), filepath.Join(rw, "abs-link")))
+	must(os.Symlink("/proc/self/root/etc/passwd", filepath.Join(root, "proc-link")))
+	must(os.Symlink("/bin/sh", filepath.Join(root, "sh-link")))
+	// A unix socket outside, that a script must not reach.
+	ln, err := net.Listen("unix", filepath.Join(out, "sock"))
+	must(err)
+	defer ln.Close()
+	// A port nobody listens on.
+	tmp, err := net.Listen("tcp", "127.0.0.1:0")
+	must(err)
+	refused := tmp.Addr().(*net.TCPAddr).Port
+	tmp.Close()
+	host, err := os.Open(filepath.Join(out, "secret"))
+	must(err)
+	defer host.Close()
+	t.Setenv("SAFESH_SECRET", "hunter2")
+	t.Setenv("LD_PRELOAD", "/nonexistent/evil.so")
+
+	for _, c := range escapeCases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := runtime.New(runtime.AllowRead(root), runtime.AllowWrite(rw), runtime.AllowRun("/usr/bin/env"),
+				runtime.WithStdout(new(strings.Builder)), runtime.WithStderr(new(strings.Builder)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			L := r.LState()
+			for name, v := range map[string]lua.LValue{
+				"ROOT": lua.LString(root), "RW": lua.LString(rw), "OUT": lua.LString(out),
+				"HOSTFD": lua.LNumber(host.Fd()), "REFUSED": lua.LNumber(refused),
+			} {
+				L.SetGlobal(name, v)
+			}
+			fn, err := L.LoadString(c.code)
+			if err != nil {
+				t.Fatalf("the case does not compile: %v", err)
+			}
+			res, err := r.Call(context.Background(), fn)
+			if err != nil {
+				var lerr *runtime.Error
+				if !errors.As(err, &lerr) {
+					t.Fatalf("refused with a non-Lua error: %v", err)
+				}
+				t.Logf("raised: %s", lerr.Message)
+				return
+			}
+			if len(res) > 0 && lua.LVAsBool(res[0]) {
+				t.Fatalf("NOT refused: returned %v", res)
+			}
+			if len(res) > 1 {
+				t.Logf("refused: %v", res[1:])
+			}
+		})
+	}
+
+	// Nothing changed outside.
+	ents, err := os.ReadDir(out)
+	must(err)
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	if strings.Join(names, ",") != "evil.lua,secret,sock" {
+		t.Errorf("the outside directory now holds %v", names)
+	}
+	if data, _ := os.ReadFile(filepath.Join(out, "secret")); string(data) != "secret" {
+		t.Errorf("the secret changed: %q", data)
+	}
+	if os.Getenv("SAFESH_SECRET") != "hunter2" {
+		t.Errorf("the host's environment changed")
+	}
+	if _, err := host.Stat(); err != nil {
+		t.Errorf("the host's descriptor %d was closed: %v", host.Fd(), err)
+	}
+}
+
+// TestPolicyAllows checks the other side of the corpus: what the host
+// granted works, so that the refusals above are not an accident.
+func TestPolicyAllows(t *testing.T) {
+	top := t.TempDir()
+	root, rw := filepath.Join(top, "root"), filepath.Join(top, "rw")
+	os.MkdirAll(filepath.Join(root, "lib"), 0o755)
+	os.MkdirAll(rw, 0o755)
+	os.WriteFile(filepath.Join(root, "data.txt"), []byte("data"), 0o644)
+	os.WriteFile(filepath.Join(root, "lib", "helper.lua"), []byte(`return {answer = 42}`), 0o644)
+	os.Symlink("data.txt", filepath.Join(root, "inner-link"))
+	grant, err := os.Open(filepath.Join(root, "data.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer grant.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte("hello"))
+			c.Close()
+		}
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	t.Setenv("SAFESH_ALLOWED", "yes")
+	t.Setenv("LD_PRELOAD", "/nonexistent/evil.so")
+	r, err := runtime.New(runtime.AllowRead(root), runtime.AllowWrite(rw), runtime.AllowRun("/usr/bin/env"),
+		runtime.AllowConnect("127.0.0.1:"+strconv.Itoa(port)), runtime.AllowEnv("SAFESH_ALLOWED"),
+		runtime.WithFile("data", grant, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	code := `
+		local sp, socket = require("subprocess"), require("socket")
+		assert(io.open(ROOT .. "/data.txt"):read("*a") == "data", "read in root")
+		assert(io.open("data.txt"):read("*a") == "data", "relative to the first root")
+		assert(io.open(ROOT .. "/inner-link"):read("*a") == "data", "a link that stays inside")
+		package.path = ROOT .. "/lib/?.lua"
+		assert(require("helper").answer == 42, "require from the root")
+		local f = assert(io.open(RW .. "/out.txt", "w")) f:write("w") f:close()
+		assert(os.rename(RW .. "/out.txt", RW .. "/moved.txt"))
+		assert(os.remove(RW .. "/moved.txt"))
+		local t = assert(io.tmpfile()) t:write("x") t:close()
+		local name = assert(os.tmpname()) assert(name:sub(1, #RW) == RW, "tmpname in rw") os.remove(name)
+		local env = sp.check_output({"/usr/bin/env"}, {env = {A = "1", LD_PRELOAD = "/x.so", LD_LIBRARY_PATH = "/y"}})
+		assert(env:find("A=1"), "env passed")
+		assert(not env:find("LD_"), "LD_ variables scrubbed: " .. env)
+		local env2 = sp.check_output({"/usr/bin/env"})
+		assert(not env2:find("LD_PRELOAD"), "LD_PRELOAD scrubbed from the inherited environment")
+		local c = assert(socket.create_connection("127.0.0.1", PORT, 5))
+		assert(c:recv(5) == "hello", "allowed connect")
+		assert(os.getenv("SAFESH_ALLOWED") == "yes", "allowed getenv")
+		assert(os.read(os.grants.data, 4) == "data", "read a granted descriptor")
+		assert(not os.write(os.grants.data, "x"), "a read-only grant refuses writes")
+	`
+	L := r.LState()
+	L.SetGlobal("ROOT", lua.LString(root))
+	L.SetGlobal("RW", lua.LString(rw))
+	L.SetGlobal("PORT", lua.LNumber(port))
+	if err := r.DoString(context.Background(), code, "allows"); err != nil {
+		t.Fatal(describe(err))
+	}
+}
