@@ -25,7 +25,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	goruntime "runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,11 +53,8 @@ func Install() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	gotool := filepath.Join(goruntime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(gotool); err != nil {
-		gotool = "go"
-	}
-	cmd := exec.Command(gotool, "build", "-o", filepath.Join(dir, "lsfds"), "github.com/safesh/safesh/internal/fdtest/lsfds")
+	// go test puts its own GOROOT/bin first on the tests' PATH.
+	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "lsfds"), "github.com/safesh/safesh/internal/fdtest/lsfds")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		os.RemoveAll(dir)
