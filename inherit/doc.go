@@ -29,6 +29,12 @@
 //
 // Descriptors 0, 1 and 2 are never changed unless a caller asks.
 //
+// Beyond creating descriptors the package holds what safesh's modules need
+// of the system: the plain I/O and socket calls (EINTR handled, errors
+// named, sends without SIGPIPE), Wait and Poll with a Waker to interrupt
+// them, Root for directories that cannot be escaped, and StartProcess,
+// which starts a child that gets exactly the descriptors it is given.
+//
 // Errors are *os.SyscallError, or *fs.PathError for calls that take a
 // path, wrapping the bare syscall.Errno, so that errors.Is(err, fs.ErrNotExist)
 // and errors.As(err, &errno) both work. Calls interrupted by a signal

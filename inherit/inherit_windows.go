@@ -128,3 +128,6 @@ func Poll(fds []PollFd, timeout time.Duration, wake int) (Readiness, error) {
 
 // SetNonblock is not supported on Windows yet.
 func SetNonblock(fd int, nonblocking bool) error { return unsupported("fcntl") }
+
+// SetPipeSize does nothing on Windows.
+func SetPipeSize(fd, n int) error { return nil }

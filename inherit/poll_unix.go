@@ -72,3 +72,10 @@ func SetNonblock(fd int, nonblocking bool) error {
 	}
 	return nil
 }
+
+// SetPipeSize asks for a pipe buffer of n bytes (Linux F_SETPIPE_SZ); the
+// kernel may refuse (a user over its pipe quota), or round it up. Other
+// systems have no such knob, and it returns nil there.
+func SetPipeSize(fd, n int) error {
+	return setPipeSize(fd, n)
+}

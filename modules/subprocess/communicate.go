@@ -1,8 +1,8 @@
 package subprocess
 
 import (
+	"bytes"
 	"errors"
-	"slices"
 	"syscall"
 	"time"
 	"unsafe"
@@ -13,8 +13,81 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// readChunk is the least free space communicate reads into.
-const readChunk = 256 << 10
+// bigPipe is the pipe size communicate asks for once a child has written
+// more than that: fewer round trips between child and parent for big
+// outputs, and no extra kernel memory for the many small ones.
+const bigPipe = 1 << 20
+
+// hotSize is the size of communicate's read buffer.
+const hotSize = 1 << 20
+
+// Chunk sizes of a collector: they double from the first to the last.
+const (
+	firstChunk = 64 << 10
+	lastChunk  = 16 << 20
+)
+
+// collector gathers what a child writes to one pipe, in chunks that are
+// joined once at the end: no chunk is ever copied as the output grows, and
+// the final buffer is not zeroed before it is filled (bytes.Join).
+type collector struct {
+	chunks  [][]byte
+	cur     []byte
+	n       int
+	boosted bool
+}
+
+func (c *collector) Len() int { return c.n }
+
+// write appends p.
+func (c *collector) write(p []byte) {
+	for len(p) > 0 {
+		c.grow()
+		k := copy(c.cur[len(c.cur):cap(c.cur)], p)
+		c.cur = c.cur[:len(c.cur)+k]
+		c.n += k
+		p = p[k:]
+	}
+}
+
+// grow makes room in the current chunk.
+func (c *collector) grow() {
+	if len(c.cur) < cap(c.cur) {
+		return
+	}
+	size := firstChunk
+	if c.cur != nil {
+		c.chunks = append(c.chunks, c.cur)
+		size = min(2*cap(c.cur), lastChunk)
+	}
+	c.cur = make([]byte, 0, size)
+}
+
+// read reads once from fd into the collector, through hot: the kernel
+// copies into a reused, cache-hot buffer faster than into fresh memory. It
+// returns 0 at end of file.
+func (c *collector) read(fd int, hot []byte) (int, error) {
+	n, err := inherit.Read(fd, hot)
+	c.write(hot[:n])
+	if !c.boosted && c.n >= bigPipe {
+		c.boosted = true
+		inherit.SetPipeSize(fd, bigPipe) // best effort: a user over the pipe quota keeps the small one
+	}
+	return n, err
+}
+
+// take returns everything gathered, as one string, and empties c.
+func (c *collector) take() string {
+	var b []byte
+	switch {
+	case len(c.chunks) == 0:
+		b = c.cur
+	default:
+		b = bytes.Join(append(c.chunks, c.cur), nil)
+	}
+	*c = collector{}
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
 
 // communicate writes input to the child's stdin pipe and reads its stdout
 // and stderr pipes to end of file, at the same time, so that neither side
@@ -66,12 +139,16 @@ func (pr *Proc) pump(input []byte, left func() time.Duration) (bool, error) {
 		}
 	}
 	if stdout != nil {
-		pr.out = append(pr.out, stdout.TakeBuffered()...)
+		pr.out.write(stdout.TakeBuffered())
 	}
 	if stderr != nil {
-		pr.errOut = append(pr.errOut, stderr.TakeBuffered()...)
+		pr.errOut.write(stderr.TakeBuffered())
 	}
 
+	var hot []byte
+	if stdout != nil || stderr != nil {
+		hot = make([]byte, hotSize)
+	}
 	fds := make([]inherit.PollFd, 3)
 	for stdin != nil || stdout != nil || stderr != nil {
 		fds[0], fds[1], fds[2] = inherit.PollFd{Fd: fdOf(stdin), Write: true}, inherit.PollFd{Fd: fdOf(stdout)}, inherit.PollFd{Fd: fdOf(stderr)}
@@ -95,14 +172,12 @@ func (pr *Proc) pump(input []byte, left func() time.Duration) (bool, error) {
 		for _, out := range []struct {
 			ready bool
 			f     **iomod.File
-			buf   *[]byte
+			c     *collector
 		}{{fds[1].Ready, &stdout, &pr.out}, {fds[2].Ready, &stderr, &pr.errOut}} {
 			if !out.ready {
 				continue
 			}
-			b := slices.Grow(*out.buf, readChunk)
-			n, err := inherit.Read((*out.f).Fd(), b[len(b):cap(b)])
-			*out.buf = b[:len(b)+n]
+			n, err := out.c.read((*out.f).Fd(), hot)
 			if n == 0 || err != nil {
 				(*out.f).Close()
 				*out.f = nil
@@ -119,21 +194,19 @@ func (pr *Proc) pump(input []byte, left func() time.Duration) (bool, error) {
 // waiting for more, and closes every pipe: after a timeout the child has
 // been killed, but a grandchild may hold the pipes open for ever.
 func (pr *Proc) drain() {
-	for i, buf := range []*[]byte{nil, &pr.out, &pr.errOut} {
+	hot := make([]byte, 64<<10)
+	for i, c := range []*collector{nil, &pr.out, &pr.errOut} {
 		f, _ := pr.file(i)
 		if f == nil {
 			continue
 		}
-		if buf != nil {
-			*buf = append(*buf, f.TakeBuffered()...)
+		if c != nil {
+			c.write(f.TakeBuffered())
 			for {
 				if r, _ := inherit.Wait(f.Fd(), false, 0, -1); r != inherit.Ready {
 					break
 				}
-				b := slices.Grow(*buf, readChunk)
-				n, err := inherit.Read(f.Fd(), b[len(b):cap(b)])
-				*buf = b[:len(b)+n]
-				if n == 0 || err != nil {
+				if n, err := c.read(f.Fd(), hot); n == 0 || err != nil {
 					break
 				}
 			}
@@ -162,21 +235,13 @@ func fdOf(f *iomod.File) int {
 	return f.Fd()
 }
 
-// take hands a communicate buffer to Lua as a string without copying it;
-// nil (not piped) gives nil.
-func take(buf *[]byte, piped bool) lua.LValue {
+// take hands what a collector gathered to Lua as a string, without a
+// copy, and empties it; nil (not piped) gives nil.
+func take(c *collector, piped bool) lua.LValue {
 	if !piped {
 		return lua.LNil
 	}
-	b := *buf
-	*buf = nil
-	if len(b) == 0 {
-		return lua.LString("")
-	}
-	if cap(b)-len(b) > len(b)/4 {
-		return lua.LString(b) // too much slack to keep: copy
-	}
-	return lua.LString(unsafe.String(unsafe.SliceData(b), len(b)))
+	return lua.LString(c.take())
 }
 
 func (l *lib) procCommunicate(L *lua.LState) int {

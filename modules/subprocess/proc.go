@@ -22,7 +22,7 @@ type Proc struct {
 	done    bool
 	status  inherit.ExitStatus
 	// What communicate has read so far, kept across a timeout.
-	out, errOut []byte
+	out, errOut collector
 	inputSent   int
 }
 

@@ -1,0 +1,5 @@
+//go:build unix && !linux
+
+package inherit
+
+func setPipeSize(fd, n int) error { return nil }
