@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/safesh/safesh/bench"
+	"github.com/safesh/safesh/internal/cli"
 )
 
 var (
@@ -33,6 +34,9 @@ var (
 
 func main() {
 	flag.Parse()
+	// Measure what users of the command get: it sets the garbage
+	// collector's target (GOGC in the environment overrides it).
+	cli.TuneGC()
 	dir, err := bench.TempDir()
 	if err != nil {
 		fail(err)
