@@ -191,8 +191,12 @@ func (s *Session) interruptible(ctx context.Context, f func(context.Context) err
 	if s.interrupt == nil {
 		return f(ctx)
 	}
-	// An interrupt that came while nothing ran (a signal sent from
-	// elsewhere while the user was typing) is not for this chunk.
+	// An interrupt that came while nothing ran is not for this chunk: a
+	// signal sent from elsewhere while the user was typing, or a late one
+	// for the chunk before, which ended on its own before the signal was
+	// handled (Ctrl-C killed the child it waited for). settleSignals
+	// makes sure that the late one has arrived.
+	settleSignals()
 	select {
 	case <-s.interrupt:
 	default:

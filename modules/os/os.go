@@ -42,7 +42,8 @@ import (
 
 // lib is the os module of one runtime.
 type lib struct {
-	st *lstate.State
+	st  *lstate.State
+	buf []byte // os.read's buffer for reads of up to 64 KiB
 }
 
 // Loader adds safesh's functions to the global os table (which the
@@ -160,16 +161,27 @@ func (l *lib) read(L *lua.LState) int {
 			return lstate.PushError(L, err)
 		}
 	}
-	buf := make([]byte, min(n, maxRead))
+	var buf []byte
+	if n <= 64<<10 {
+		// A reused buffer, then a string of the exact size: the string's
+		// memory is not zeroed first, and nothing is allocated that the
+		// read does not fill.
+		if l.buf == nil {
+			l.buf = make([]byte, 64<<10)
+		}
+		buf = l.buf[:n]
+	} else {
+		buf = make([]byte, min(n, maxRead))
+	}
 	got, err := inherit.Read(fd, buf)
 	if err != nil {
 		return lstate.PushError(L, err)
 	}
-	if got < len(buf)/2 {
-		L.Push(lua.LString(buf[:got]))
-	} else {
+	if n > 64<<10 && got >= len(buf)/2 {
 		// buf is not used again: hand it to the string without a copy.
 		L.Push(lua.LString(unsafe.String(unsafe.SliceData(buf), got)))
+	} else {
+		L.Push(lua.LString(buf[:got]))
 	}
 	return 1
 }
