@@ -456,34 +456,6 @@ func raceCreate(g int, fallback bool) {
 	}
 }
 
-func openCount(t *testing.T) int {
-	t.Helper()
-	infos, err := inherit.ListFds()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(infos)
-}
+func openCount(t *testing.T) int { return fdtest.OpenCount(t) }
 
-func zombieCount(t *testing.T) int {
-	t.Helper()
-	self := strconv.Itoa(os.Getpid())
-	ents, _ := os.ReadDir("/proc")
-	n := 0
-	for _, e := range ents {
-		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		s := string(stat)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) > 1 && f[0] == "Z" && f[1] == self {
-			n++
-		}
-	}
-	return n
-}
+func zombieCount(t *testing.T) int { return fdtest.Zombies(t) }

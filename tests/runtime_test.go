@@ -6,26 +6,18 @@ import (
 	"context"
 	"errors"
 	"os"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/fdtest"
 	"github.com/safesh/safesh/runtime"
 	lua "github.com/yuin/gopher-lua"
 )
 
 // openFds returns the number of open descriptors of the process.
-func openFds(t *testing.T) int {
-	t.Helper()
-	infos, err := inherit.ListFds()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(infos)
-}
+func openFds(t *testing.T) int { return fdtest.OpenCount(t) }
 
 // TestEMFILE lowers the descriptor limit, lets a script run into it, and
 // checks the error and that the runtime works again once it has closed
@@ -97,32 +89,7 @@ func TestCloseReleases(t *testing.T) {
 }
 
 // zombies counts this process's children that are zombies.
-func zombies(t *testing.T) int {
-	t.Helper()
-	self := strconv.Itoa(os.Getpid())
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, e := range ents {
-		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...
-		s := string(stat)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) > 1 && f[0] == "Z" && f[1] == self {
-			n++
-		}
-	}
-	return n
-}
+func zombies(t *testing.T) int { return fdtest.Zombies(t) }
 
 // TestErrorsKeepIdentity checks the Go side of a script's errors.
 func TestErrorsKeepIdentity(t *testing.T) {

@@ -161,3 +161,42 @@ func Numbers(fds map[int]Fd) []int {
 	slices.Sort(ns)
 	return ns
 }
+
+// OpenCount returns how many descriptors the process has open.
+func OpenCount(t testing.TB) int {
+	t.Helper()
+	infos, err := inherit.ListFds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(infos)
+}
+
+// Zombies returns how many children of the process are zombies: exited,
+// and never reaped.
+func Zombies(t testing.TB) int {
+	t.Helper()
+	self := strconv.Itoa(os.Getpid())
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, e := range ents {
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces and parentheses.
+		s := string(stat)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) > 1 && f[0] == "Z" && f[1] == self {
+			n++
+		}
+	}
+	return n
+}

@@ -89,18 +89,39 @@ func (pr *Proc) kill() {
 	pr.drain()
 }
 
-func (l *lib) run(L *lua.LState) int {
+// helper is what run, call, check_call and check_output do alike: run
+// the command of the call on L to its end, raise on a timeout, and raise
+// on a failure when check (or always, with alwaysCheck). It returns nil
+// and pushes nil, message, errno when the command cannot start.
+func (l *lib) helper(L *lua.LState, alwaysCheck, captureStdout bool) (*spec, *result) {
 	s, opts := l.parseSpec(L, 1, 2, runOptions)
+	if captureStdout {
+		if s.redir[1] != redirParent || lua.LVAsBool(opts.RawGetString("capture_output")) {
+			lstate.ArgError(L, 2, "stdout is captured by check_output: it cannot be given")
+		}
+	}
 	e := l.runExtras(L, opts, 2, s)
+	if captureStdout {
+		s.redir[1] = redirPipe
+	}
 	res, err := l.runSpec(L, s, e)
 	if err != nil {
-		return lstate.PushError(L, err)
+		lstate.PushError(L, err)
+		return nil, nil
 	}
 	if res.timedOut {
 		l.raise(L, l.timeoutError(L, s.args, e.timeout, res))
 	}
-	if e.check && res.pr.status.ReturnCode() != 0 {
+	if (e.check || alwaysCheck) && res.pr.status.ReturnCode() != 0 {
 		l.raise(L, l.checkError(L, s.args, res))
+	}
+	return s, res
+}
+
+func (l *lib) run(L *lua.LState) int {
+	s, res := l.helper(L, false, false)
+	if res == nil {
+		return 3
 	}
 	t := L.CreateTable(0, 4)
 	t.RawSetString("args", s.args)
@@ -112,55 +133,26 @@ func (l *lib) run(L *lua.LState) int {
 }
 
 func (l *lib) call(L *lua.LState) int {
-	s, opts := l.parseSpec(L, 1, 2, runOptions)
-	e := l.runExtras(L, opts, 2, s)
-	res, err := l.runSpec(L, s, e)
-	if err != nil {
-		return lstate.PushError(L, err)
-	}
-	if res.timedOut {
-		l.raise(L, l.timeoutError(L, s.args, e.timeout, res))
-	}
-	if e.check && res.pr.status.ReturnCode() != 0 {
-		l.raise(L, l.checkError(L, s.args, res))
+	_, res := l.helper(L, false, false)
+	if res == nil {
+		return 3
 	}
 	L.Push(res.pr.returncode())
 	return 1
 }
 
 func (l *lib) checkCall(L *lua.LState) int {
-	s, opts := l.parseSpec(L, 1, 2, runOptions)
-	e := l.runExtras(L, opts, 2, s)
-	res, err := l.runSpec(L, s, e)
-	if err != nil {
-		return lstate.PushError(L, err)
-	}
-	if res.timedOut {
-		l.raise(L, l.timeoutError(L, s.args, e.timeout, res))
-	}
-	if res.pr.status.ReturnCode() != 0 {
-		l.raise(L, l.checkError(L, s.args, res))
+	if _, res := l.helper(L, true, false); res == nil {
+		return 3
 	}
 	L.Push(lua.LNumber(0))
 	return 1
 }
 
 func (l *lib) checkOutput(L *lua.LState) int {
-	s, opts := l.parseSpec(L, 1, 2, runOptions)
-	if s.redir[1] != redirParent || lua.LVAsBool(opts.RawGetString("capture_output")) {
-		lstate.ArgError(L, 2, "stdout is captured by check_output: it cannot be given")
-	}
-	e := l.runExtras(L, opts, 2, s)
-	s.redir[1] = redirPipe
-	res, err := l.runSpec(L, s, e)
-	if err != nil {
-		return lstate.PushError(L, err)
-	}
-	if res.timedOut {
-		l.raise(L, l.timeoutError(L, s.args, e.timeout, res))
-	}
-	if res.pr.status.ReturnCode() != 0 {
-		l.raise(L, l.checkError(L, s.args, res))
+	_, res := l.helper(L, true, true)
+	if res == nil {
+		return 3
 	}
 	L.Push(res.stdout)
 	return 1
