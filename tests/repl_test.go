@@ -69,10 +69,6 @@ func startTerm(t *testing.T, state string, args ...string) *term {
 func startTermAttr(t *testing.T, attr *syscall.SysProcAttr, state string, args ...string) *term {
 	t.Helper()
 	cmd := exec.Command("safesh", args...)
-	if out := os.Getenv("STRACE_OUT"); out != "" {
-		self, _ := exec.LookPath("safesh")
-		cmd = exec.Command("strace", append([]string{"-f", "-tt", "-e", "trace=ioctl,read,rt_sigprocmask,rt_sigreturn,poll,ppoll,pselect6,wait4,waitid,kill,tgkill,write", "-e", "signal=all", "-o", out, self}, args...)...)
-	}
 	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+state, "TERM=xterm")
 	ptmx, err := pty.StartWithAttrs(cmd, &pty.Winsize{Rows: 50, Cols: 200}, attr)
 	if err != nil {
@@ -86,11 +82,6 @@ func startTermAttr(t *testing.T, attr *syscall.SysProcAttr, state string, args .
 		for {
 			n, err := ptmx.Read(buf)
 			tm.mu.Lock()
-			if f := os.Getenv("RAWLOG"); f != "" {
-				lf, _ := os.OpenFile(f, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
-				fmt.Fprintf(lf, "%s %q\n", time.Now().Format("15:04:05.000000"), buf[:n])
-				lf.Close()
-			}
 			tm.raw = append(tm.raw, buf[:n]...)
 			if err != nil {
 				tm.eof = true
@@ -420,6 +411,11 @@ func TestREPLHistoryIsCapped(t *testing.T) {
 	}
 }
 
+// waitChild is a chunk that waits for a child that ignores SIGINT, so that
+// only safesh's own SIGINT can end the wait. The child prints "waiting"
+// once it ignores SIGINT (the quotes keep the echoed line from matching).
+const waitChild = `os.execute("trap '' INT; echo wait''ing; exec sleep 5")`
+
 func TestREPLCtrlCInterrupts(t *testing.T) {
 	tm := startTerm(t, t.TempDir())
 	tm.prompt()
@@ -457,20 +453,71 @@ func TestREPLCtrlCInterrupts(t *testing.T) {
 	tm.expect(`(?m)^interrupted\n`)
 	tm.prompt()
 
-	// Waiting for a child. The child ignores SIGINT: were it to die of the
-	// terminal's SIGINT first, os.execute would return by itself, and
-	// safesh's own SIGINT, handled a little later, would interrupt the
-	// next chunk instead.
-	tm.send("print('wait' .. 'ing') os.execute(\"trap '' INT; exec sleep 5\")" + keyEnter)
+	// Waiting for a child. The child ignores SIGINT, and says "waiting"
+	// only once it does: were it to die of the terminal's SIGINT first,
+	// os.execute would return by itself, and the chunk could end before
+	// safesh handled its own SIGINT (the next step). Printed by the chunk
+	// before os.execute, the word let Ctrl-C come before the child's trap
+	// about one run in six.
+	tm.send(waitChild + keyEnter)
 	tm.expect(`(?m)^waiting$`)
 	tm.send(keyCtrlC)
 	tm.expect(`(?m)^interrupted\n`)
+	tm.prompt()
+
+	// Ctrl-C kills the child: the chunk is interrupted, or ends on its
+	// own if the child died before safesh handled its own SIGINT. That
+	// late SIGINT is not for the next chunk, which starts at once.
+	tm.send(`os.execute("echo wait''ing; exec sleep 5")` + keyEnter)
+	tm.expect(`(?m)^waiting$`)
+	tm.send(keyCtrlC)
+	tm.prompt()
+	tm.send("os.execute('sleep 0.2') print('not ' .. 'interrupted')" + keyEnter)
+	tm.expect(`(?m)^not interrupted$`)
 	tm.prompt()
 
 	// The state is intact, and the pipe still works.
 	tm.send("kept, n > 0, os.write(w, 'x'), os.read(r, 1)" + keyEnter)
 	tm.expect(`(?m)^"state"\ttrue\t1\t"x"$`)
 	tm.prompt()
+	tm.send(keyCtrlD)
+	if status := tm.wait(); status != 0 {
+		t.Fatalf("exit status %d\n%s", status, tm.transcript())
+	}
+}
+
+// TestREPLChunkSeesCookedTerminal: readline puts the terminal in raw mode
+// only while a line is read; a chunk, and its children, find it as it was
+// before (a new pseudo-terminal: canonical, echoing, Ctrl-C sending
+// SIGINT), also after Ctrl-C at the prompt and an interrupted chunk.
+func TestREPLChunkSeesCookedTerminal(t *testing.T) {
+	tm := startTerm(t, t.TempDir())
+	tm.prompt()
+	check := func(when string) {
+		t.Helper()
+		tm.send("print('BEG' .. 'IN') os.execute('stty -a') print('E' .. 'ND')" + keyEnter)
+		m := tm.expect(`(?s)\nBEGIN\n(.*?)\nEND\n`)
+		tm.prompt()
+		flags := map[string]bool{}
+		for _, f := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ' ' || r == ';' || r == '\n' }) {
+			flags[f] = true
+		}
+		for _, f := range []string{"isig", "icanon", "echo", "icrnl"} {
+			if !flags[f] {
+				t.Errorf("%s: a chunk's child found the terminal without %s\n%s", when, f, m[1])
+			}
+		}
+	}
+	check("first chunk")
+	tm.send("print('never" + keyCtrlC)
+	tm.prompt()
+	check("after Ctrl-C at the prompt")
+	tm.send(waitChild + keyEnter)
+	tm.expect(`(?m)^waiting$`)
+	tm.send(keyCtrlC)
+	tm.expect(`(?m)^interrupted\n`)
+	tm.prompt()
+	check("after an interrupted chunk")
 	tm.send(keyCtrlD)
 	if status := tm.wait(); status != 0 {
 		t.Fatalf("exit status %d\n%s", status, tm.transcript())
@@ -487,7 +534,7 @@ func TestREPLChildInheritsOnlyStdio(t *testing.T) {
 	tm.prompt()
 	tm.send("string.for" + keyTab + keyCtrlC)
 	tm.prompt()
-	tm.send("print('wait' .. 'ing') os.execute(\"trap '' INT; exec sleep 5\")" + keyEnter)
+	tm.send(waitChild + keyEnter)
 	tm.expect(`(?m)^waiting$`)
 	tm.send(keyCtrlC)
 	tm.expect(`(?m)^interrupted\n`)

@@ -11,7 +11,8 @@
 //   - An interrupt (Ctrl-C, a SIGINT) while a chunk runs cancels that chunk's
 //     context: Lua code stops at its next instruction and a blocking call
 //     (os.read on a pipe, io.read, os.execute, waiting for a child) returns,
-//     and the session goes on with its state intact.
+//     and the session goes on with its state intact. An interrupt that
+//     comes as the chunk ends on its own is dropped, not left for the next.
 //
 // A Session reads its lines from a LineReader: NewTerminal gives one on the
 // terminal (line editing, completion and history through
@@ -64,7 +65,8 @@ type Config struct {
 	// default to os.Stdout and os.Stderr.
 	Stdout, Stderr goio.Writer
 	// Interrupt, if not nil, interrupts the running chunk at each receive
-	// (signal.Notify delivers SIGINT there).
+	// (signal.Notify delivers SIGINT there). What it receives while no
+	// chunk runs is dropped.
 	Interrupt <-chan os.Signal
 	// Width, if not nil, tells how wide the screen is, for showing tables
 	// (ScreenWidth tells the terminal's). The default is 80 columns.

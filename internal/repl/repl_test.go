@@ -7,10 +7,8 @@ import (
 	"fmt"
 	goio "io"
 	"os"
-	"os/signal"
 	goruntime "runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -280,42 +278,4 @@ func ExampleFormat() {
 	s, _ := Format(L.GetGlobal("t"), nil)
 	fmt.Println(s[:strings.Index(s, "<")])
 	// Output: {1, "two", {3}, [10] = true, name = "x", self =
-}
-
-// TestLateInterrupt: a SIGINT sent while a chunk runs, which the chunk
-// outlives (as when Ctrl-C kills the child it waits for and the child
-// dies before the Go runtime hands safesh its own SIGINT), does not
-// interrupt the next chunk, which starts at once.
-func TestLateInterrupt(t *testing.T) {
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt)
-	defer signal.Stop(sig)
-	var stdout, stderr bytes.Buffer
-	rt, err := runtime.New(runtime.WithStdout(&stdout), runtime.WithStderr(&stderr))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rt.Close()
-	rt.LState().SetGlobal("sigint", rt.LState().NewFunction(func(L *lua.LState) int {
-		if err := syscall.Kill(os.Getpid(), syscall.SIGINT); err != nil {
-			L.RaiseError("kill: %v", err)
-		}
-		return 0
-	}))
-	const rounds = 200
-	var lines []string
-	for range rounds {
-		lines = append(lines, "sigint()", "n = 0 for i = 1, 1e4 do n = n + 1 end io.write('.')")
-	}
-	s, err := New(rt, Config{Input: &scripted{lines: lines}, Stdout: &stdout, Stderr: &stderr, Interrupt: sig})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	rt.Close()
-	if got := strings.Count(stdout.String(), "."); got != rounds {
-		t.Errorf("%d of %d chunks after a late SIGINT ran to their end; %d interrupted", got, rounds, strings.Count(stderr.String(), "interrupted"))
-	}
 }
