@@ -110,11 +110,12 @@ func spawnWorkload(open int, high bool) SpawnWorkload {
 const CommunicateBytes = 1 << 30
 
 // CommunicateWorkload reads 1 GiB from a child through communicate: one
-// iteration is the whole transfer.
+// iteration is the whole transfer. The child is dd writing 1 MiB blocks,
+// so that the reader is what is measured.
 var CommunicateWorkload = Workload{
 	Name:     "communicate 1GiB",
-	LuaSetup: `local sp = require("subprocess") local argv = {"head", "-c", "1073741824", "/dev/zero"} local opts = {stdout = sp.PIPE}`,
+	LuaSetup: `local sp = require("subprocess") local argv = {"dd", "if=/dev/zero", "bs=1M", "count=1024", "status=none"} local opts = {stdout = sp.PIPE}`,
 	Lua:      `local out = sp.Popen(argv, opts):communicate() assert(#out == 1073741824)`,
-	PySetup:  `import subprocess; argv = ["head", "-c", "1073741824", "/dev/zero"]`,
+	PySetup:  `import subprocess; argv = ["dd", "if=/dev/zero", "bs=1M", "count=1024", "status=none"]`,
 	Py:       `out = subprocess.Popen(argv, stdout=subprocess.PIPE).communicate()[0]; assert len(out) == 1073741824; del out`,
 }
