@@ -130,63 +130,24 @@ var Workloads = []Workload{
 		Py:       `set_(fd, False)`,
 	},
 	{
-		Name: "read 64B",
-		Go: func(n int, dir string) error {
-			fd, err := unix.Open("/dev/zero", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-			if err != nil {
-				return err
-			}
-			defer unix.Close(fd)
-			buf := make([]byte, 64)
-			for range n {
-				if _, err := unix.Read(fd, buf); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
+		Name:     "read 64B",
+		Go:       ioLoop("/dev/zero", unix.O_RDONLY, 64, unix.Read),
 		LuaSetup: `local read = os.read local fd = os.open("/dev/zero", "r")`,
 		Lua:      `read(fd, 64)`,
 		PySetup:  `read = os.read; fd = os.open("/dev/zero", os.O_RDONLY)`,
 		Py:       `read(fd, 64)`,
 	},
 	{
-		Name: "read 4KiB",
-		Go: func(n int, dir string) error {
-			fd, err := unix.Open("/dev/zero", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-			if err != nil {
-				return err
-			}
-			defer unix.Close(fd)
-			buf := make([]byte, 4096)
-			for range n {
-				if _, err := unix.Read(fd, buf); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
+		Name:     "read 4KiB",
+		Go:       ioLoop("/dev/zero", unix.O_RDONLY, 4096, unix.Read),
 		LuaSetup: `local read = os.read local fd = os.open("/dev/zero", "r")`,
 		Lua:      `read(fd, 4096)`,
 		PySetup:  `read = os.read; fd = os.open("/dev/zero", os.O_RDONLY)`,
 		Py:       `read(fd, 4096)`,
 	},
 	{
-		Name: "write 4KiB",
-		Go: func(n int, dir string) error {
-			fd, err := unix.Open("/dev/null", unix.O_WRONLY|unix.O_CLOEXEC, 0)
-			if err != nil {
-				return err
-			}
-			defer unix.Close(fd)
-			buf := make([]byte, 4096)
-			for range n {
-				if _, err := unix.Write(fd, buf); err != nil {
-					return err
-				}
-			}
-			return nil
-		},
+		Name:     "write 4KiB",
+		Go:       ioLoop("/dev/null", unix.O_WRONLY, 4096, func(fd int, p []byte) (int, error) { return unix.Write(fd, p) }),
 		LuaSetup: `local write = os.write local fd = os.open("/dev/null", "w") local s = string.rep("x", 4096)`,
 		Lua:      `write(fd, s)`,
 		PySetup:  `write = os.write; fd = os.open("/dev/null", os.O_WRONLY); s = b"x" * 4096`,
@@ -306,6 +267,25 @@ var Workloads = []Workload{
 	},
 	tcpEcho(1 << 10),
 	tcpEcho(16 << 10),
+}
+
+// ioLoop returns a Go loop that opens path and calls op (a read or a
+// write) n times with a buffer of size bytes.
+func ioLoop(path string, flag, size int, op func(fd int, p []byte) (int, error)) func(n int, dir string) error {
+	return func(n int, dir string) error {
+		fd, err := unix.Open(path, flag|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(fd)
+		buf := make([]byte, size)
+		for range n {
+			if _, err := op(fd, buf); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // RunGo times w's Go loop and returns the cost of one operation.
