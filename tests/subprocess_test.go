@@ -118,7 +118,19 @@ func TestSpawnRaceRuntimes(t *testing.T) {
 // run with a timeout, and failed spawns leave the process's descriptor
 // count and zombie count unchanged.
 func TestSpawnLeavesNothing(t *testing.T) {
-	r, err := runtime.New(runtime.Unrestricted())
+	t.Run("process streams", func(t *testing.T) { spawnLeavesNothing(t) })
+	// Standard streams that are Go writers: children write through relays.
+	t.Run("relayed streams", func(t *testing.T) {
+		var out, errOut strings.Builder
+		spawnLeavesNothing(t, runtime.WithStdout(&out), runtime.WithStderr(&errOut), runtime.WithStdin(strings.NewReader("")))
+		if !strings.Contains(out.String(), "out") || !strings.Contains(errOut.String(), "err") {
+			t.Errorf("the relays lost output: stdout %q, stderr %q", out.String(), errOut.String())
+		}
+	})
+}
+
+func spawnLeavesNothing(t *testing.T, opts ...runtime.Option) {
+	r, err := runtime.New(append(opts, runtime.Unrestricted())...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,6 +147,7 @@ func TestSpawnLeavesNothing(t *testing.T) {
 		for i = 1, 50 do
 			sp.Popen({"true"}):wait()
 			sp.run({"sh", "-c", "echo out; echo err >&2"}, {capture_output = true, input = "x"})
+			sp.run({"sh", "-c", "echo out; echo err >&2"})
 			assert(not sp.Popen({"no-such-program"}))
 			assert(not sp.Popen({"true"}, {cwd = "/no/such/dir"}))
 			assert(not sp.Popen({"true"}, {pass_fds = {999}}))

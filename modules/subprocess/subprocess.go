@@ -368,9 +368,8 @@ func (l *lib) start(s *spec) (*started, error) {
 			if err != nil {
 				return fail(err)
 			}
-			st.relays = append(st.relays, r)
+			st.relays = append(st.relays, r) // both ends closed by abandon on failure
 			files[i] = r.childFd
-			temp = append(temp, r.childFd)
 		case redirPipe:
 			r, w, err := inherit.Pipe()
 			if err != nil {
@@ -414,6 +413,7 @@ func (l *lib) start(s *spec) (*started, error) {
 	}
 	closeTemp()
 	for _, r := range st.relays {
+		inherit.Close(r.childFd) // the child has its copy
 		r.start()
 	}
 	st.p = p
