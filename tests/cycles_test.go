@@ -47,7 +47,7 @@ func TestManyRuntimes(t *testing.T) {
 	// (the Go runtime's netpoller, the signal goroutine).
 	cycle(t, dir, 0, leftovers[0])
 	settle()
-	fds, goroutines, zs := openFds(t), goruntime.NumGoroutine(), zombies(t)
+	fds, goroutines, zs := settledFds(t), goruntime.NumGoroutine(), zombies(t)
 	start := time.Now()
 	for i := range n {
 		code := leftovers[i%len(leftovers)]
@@ -58,7 +58,7 @@ func TestManyRuntimes(t *testing.T) {
 	}
 	elapsed := time.Since(start)
 	settle()
-	if got := openFds(t); got != fds {
+	if got := settledFds(t); got != fds {
 		t.Errorf("open descriptors: %d before, %d after %d runtimes", fds, got, n)
 	}
 	deadline := time.Now().Add(5 * time.Second)

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/safesh/safesh/runtime"
 	lua "github.com/yuin/gopher-lua"
@@ -141,7 +142,9 @@ func spawnLeavesNothing(t *testing.T, opts ...runtime.Option) {
 	if err := r.DoString(context.Background(), warm, "warm"); err != nil {
 		t.Fatal(describe(err))
 	}
-	before := openFds(t)
+	// A relay closes its end when its goroutine is done, a moment after
+	// the child: count once they have settled.
+	before := settledFds(t)
 	code := `
 		local sp = require("subprocess")
 		for i = 1, 50 do
@@ -161,7 +164,7 @@ func spawnLeavesNothing(t *testing.T, opts ...runtime.Option) {
 	if err := r.DoString(context.Background(), code, "churn"); err != nil {
 		t.Fatal(describe(err))
 	}
-	if after := openFds(t); after != before {
+	if after := settledFds(t); after != before {
 		t.Errorf("open descriptors: %d before, %d after", before, after)
 	}
 	if z := zombies(t); z != 0 {
@@ -231,4 +234,20 @@ func TestChildRlimitRestored(t *testing.T) {
 	if got := strings.Fields(string(out)); len(got) != 3 || got[0] != "512" || got[1] != "512" || got[2] != "512" {
 		t.Fatalf("children's soft limits: %q; want 512 three times", out)
 	}
+}
+
+// settledFds returns the number of open descriptors once it has stayed the
+// same for 50 ms (at most a second).
+func settledFds(t *testing.T) int {
+	last, since := openFds(t), time.Now()
+	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+		n := openFds(t)
+		if n != last {
+			last, since = n, time.Now()
+		} else if time.Since(since) >= 50*time.Millisecond {
+			break
+		}
+	}
+	return last
 }
