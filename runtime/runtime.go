@@ -262,7 +262,12 @@ func (r *Runtime) setArgs() {
 // exit implements os.exit.
 func (r *Runtime) exit(L *lua.LState, code int) {
 	if r.cfg.exitProcess {
-		r.flush()
+		if err := r.flush(); err != nil {
+			fmt.Fprintf(os.Stderr, "safesh: %s\n", lstate.Message(err))
+			if code == 0 {
+				code = 1
+			}
+		}
 		os.Exit(code)
 	}
 	r.mu.Lock()
@@ -452,8 +457,11 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 		}
 	}
 	r.L.SetTop(0)
-	r.flush()
-	return results, r.wrap(ctx, err)
+	ferr := r.flush()
+	if werr := r.wrap(ctx, err); werr != nil || ferr == nil {
+		return results, werr
+	}
+	return results, &Error{Message: "standard output: " + lstate.Message(ferr), cause: ferr}
 }
 
 // wrap turns what PCall or Load returned into the Runtime's errors.
@@ -500,8 +508,9 @@ func (r *Runtime) describe(v lua.LValue) string {
 	return v.String()
 }
 
-// flush writes out the script's buffered standard output.
-func (r *Runtime) flush() { r.st.FlushStdout() }
+// flush writes out the script's buffered standard output, and returns
+// what could not be written.
+func (r *Runtime) flush() error { return r.st.FlushStdout() }
 
 // Close releases everything the runtime's scripts acquired: it flushes
 // standard output, closes every descriptor they still hold, and reaps
@@ -515,8 +524,7 @@ func (r *Runtime) Close() error {
 	}
 	r.closed = true
 	r.mu.Unlock()
-	r.flush()
-	err := r.st.Fds.CloseAll()
+	err := errors.Join(r.flush(), r.st.Fds.CloseAll())
 	r.st.ReapChildren(r.cfg.grace)
 	r.st.ClosePolicy()
 	r.st.Close()

@@ -15,8 +15,10 @@ import (
 // process's pipe. When a script closes the descriptor by number
 // (os.close), the table calls Release so the object can flush what it
 // buffered and mark itself closed; the table then closes the descriptor.
+// Release reports what the flush could not write, so that it is not lost
+// silently.
 type Owner interface {
-	Release()
+	Release() error
 }
 
 // FdTable records the descriptors a runtime's scripts own, so that closing
@@ -131,10 +133,14 @@ func (t *FdTable) Close(fd int) error {
 		t.n--
 	}
 	t.mu.Unlock()
+	var rerr error
 	if owner != nil {
-		owner.Release()
+		rerr = owner.Release()
 	}
-	return inherit.Close(fd)
+	if err := inherit.Close(fd); err != nil {
+		return err
+	}
+	return rerr
 }
 
 // Kind returns what fd refers to, remembering it for descriptors in the
@@ -188,7 +194,9 @@ func (t *FdTable) CloseAll() error {
 			continue
 		}
 		if e.owner != nil {
-			e.owner.Release()
+			if err := e.owner.Release(); err != nil {
+				errs = append(errs, err)
+			}
 		}
 		if err := inherit.Close(fd); err != nil && !errors.Is(err, syscall.EBADF) {
 			errs = append(errs, err)

@@ -99,13 +99,20 @@ type Flusher interface {
 // comes before what the child prints, and before a read that may wait, as
 // C stdio flushes line-buffered output before reading a terminal. Errors
 // are left for the next write or close to report.
-func (st *State) FlushStdout() {
+//
+// It returns what could not be written, which the runtime reports at the
+// end of a chunk: output is never lost silently.
+func (st *State) FlushStdout() error {
+	var err error
 	if st.Stdout != nil {
-		st.Stdout.Flush()
+		err = st.Stdout.Flush()
 	}
 	if st.Stderr != nil {
-		st.Stderr.Flush()
+		if err2 := st.Stderr.Flush(); err == nil {
+			err = err2
+		}
 	}
+	return err
 }
 
 // Close releases the State's own resources. The runtime closes the

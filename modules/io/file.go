@@ -75,12 +75,14 @@ func (f *File) Fd() int { return f.fd }
 func (f *File) Closed() bool { return f.fd < 0 && f.reader == nil && f.writer == nil }
 
 // Release implements lstate.Owner: the descriptor is being closed by
-// number, so flush what is pending, and forget the descriptor.
-func (f *File) Release() {
-	f.Flush()
+// number, so flush what is pending, and forget the descriptor. It returns
+// the flush's error: what could not be written.
+func (f *File) Release() error {
+	err := f.Flush()
 	f.fd = -1
 	f.rbuf, f.wbuf = nil, nil
 	f.r, f.w = 0, 0
+	return err
 }
 
 func (f *File) rawRead(p []byte) (int, error) {

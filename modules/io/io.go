@@ -605,13 +605,15 @@ func (l *lib) ioTmpfile(L *lua.LState) int {
 func (l *lib) print(L *lua.LState) int {
 	f := l.stdout.Value.(*File)
 	if f.Closed() {
-		return 0
+		L.RaiseError("print: standard output is closed")
 	}
 	top := L.GetTop()
 	tostring := L.GetGlobal("tostring")
 	for i := 1; i <= top; i++ {
 		if i > 1 {
-			f.Write([]byte{'\t'})
+			if err := f.Write([]byte{'\t'}); err != nil {
+				L.RaiseError("print: %s", lstate.Message(err))
+			}
 		}
 		var s string
 		switch v := L.Get(i).(type) {

@@ -32,8 +32,11 @@ type Socket struct {
 func (s *Socket) Fd() int { return s.fd }
 
 // Release marks the socket closed: its descriptor is being closed by
-// number (os.close).
-func (s *Socket) Release() { s.fd = -1 }
+// number (os.close). A socket buffers nothing, so it has nothing to report.
+func (s *Socket) Release() error {
+	s.fd = -1
+	return nil
+}
 
 // close closes the socket; closing a closed socket does nothing.
 func (s *Socket) close() error {

@@ -182,3 +182,13 @@ tf:close()
 eq(os.remove(name), true, "remove")
 fails("ENOENT", "^remove: .*: no such file or directory$", os.remove, name)
 fails("ENOENT", "^rename: ", os.rename, name, name .. ".2")
+
+-- os.close on a file with buffered output that cannot be written reports
+-- it, and the file is closed all the same: nothing is lost silently
+local pr, pw = os.pipe()
+local pf = os.fdopen(pw, "w")
+pf:setvbuf("full")
+pf:write("never read")
+os.close(pr)
+fails("EPIPE", "^write: broken pipe$", os.close, pw)
+eq(io.type(pf), "closed file", "the file is closed despite the error")
