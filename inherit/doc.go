@@ -36,7 +36,8 @@
 // which starts a child that gets exactly the descriptors it is given.
 //
 // Errors are *os.SyscallError, or *fs.PathError for calls that take a
-// path, wrapping the bare syscall.Errno, so that errors.Is(err, fs.ErrNotExist)
+// path or a socket address (which is then the Path), wrapping the bare
+// syscall.Errno, so that errors.Is(err, fs.ErrNotExist)
 // and errors.As(err, &errno) both work. Calls interrupted by a signal
 // (EINTR) are retried, except close, which must never be retried.
 //
