@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -104,6 +105,11 @@ func installT(t *testing.T, L *lua.LState) {
 	dir := t.TempDir()
 	T.RawSetString("tmpdir", lua.LString(dir))
 	T.RawSetString("root", lua.LBool(os.Geteuid() == 0))
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		t.Fatal(err)
+	}
+	T.RawSetString("nofile", lua.LNumber(lim.Cur))
 	T.RawSetString("inherited", L.NewFunction(func(L *lua.LState) int {
 		out, err := exec.Command("lsfds").Output()
 		if err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/safesh/safesh/runtime"
 	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
 )
 
 // raceScript spawns lsfds with one pass fd, n times, and counts the
@@ -119,7 +120,10 @@ func TestSpawnRaceRuntimes(t *testing.T) {
 // run with a timeout, and failed spawns leave the process's descriptor
 // count and zombie count unchanged.
 func TestSpawnLeavesNothing(t *testing.T) {
-	t.Run("process streams", func(t *testing.T) { spawnLeavesNothing(t) })
+	t.Run("process streams", func(t *testing.T) {
+		quietProcessStreams(t)
+		spawnLeavesNothing(t)
+	})
 	// Standard streams that are Go writers: children write through relays.
 	t.Run("relayed streams", func(t *testing.T) {
 		var out, errOut strings.Builder
@@ -128,6 +132,30 @@ func TestSpawnLeavesNothing(t *testing.T) {
 			t.Errorf("the relays lost output: stdout %q, stderr %q", out.String(), errOut.String())
 		}
 	})
+}
+
+// quietProcessStreams points the test process's descriptors 1 and 2 at
+// /dev/null until t ends, so that children writing to inherited standard
+// streams do not fill the test log.
+func quietProcessStreams(t *testing.T) {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer null.Close()
+	for _, fd := range []int{1, 2} {
+		saved, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := unix.Dup2(int(null.Fd()), fd); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			unix.Dup2(saved, fd)
+			unix.Close(saved)
+		})
+	}
 }
 
 func spawnLeavesNothing(t *testing.T, opts ...runtime.Option) {
