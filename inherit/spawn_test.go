@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"os/signal"
 	"path/filepath"
+	goruntime "runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,12 +22,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// paths runs f on the fast spawn path and on the syscall.ForkExec
-// fallback.
+// paths runs f on the fast spawn path, cloning with clone3 and with
+// clone, and on the syscall.ForkExec fallback.
 func paths(t *testing.T, f func(t *testing.T)) {
-	for _, path := range []string{"fast", "fallback"} {
+	for _, path := range []string{"clone3", "clone", "fallback"} {
 		t.Run(path, func(t *testing.T) {
 			defer inherit.SetForceFallback(path == "fallback")()
+			defer inherit.SetNoClone3(path == "clone")()
 			f(t)
 		})
 	}
@@ -346,6 +349,44 @@ func TestSpawnStatusAndSignals(t *testing.T) {
 			t.Fatalf("Signal after reaping: %v; want nil", err)
 		}
 	})
+}
+
+// TestSpawnSignalState checks what a child starts with: the parent
+// thread's signal mask, not the all-blocked mask of the moment of the
+// fork; the parent's ignored signals still ignored (as exec keeps them);
+// and no handler.
+func TestSpawnSignalState(t *testing.T) {
+	signal.Ignore(syscall.SIGHUP)
+	defer signal.Reset(syscall.SIGHUP)
+	goruntime.LockOSThread()
+	self, err := os.ReadFile("/proc/thread-self/status")
+	goruntime.UnlockOSThread()
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths(t, func(t *testing.T) {
+		out, _ := run(t, inherit.ProcAttr{}, "cat", "/proc/self/status")
+		if got, want := statusField(out, "SigBlk"), statusField(string(self), "SigBlk"); got != want {
+			t.Errorf("child's blocked signals %s; want the parent thread's, %s", got, want)
+		}
+		ign, err := strconv.ParseUint(statusField(out, "SigIgn"), 16, 64)
+		if err != nil || ign&(1<<(syscall.SIGHUP-1)) == 0 {
+			t.Errorf("child's ignored signals %s (%v): SIGHUP is not among them", statusField(out, "SigIgn"), err)
+		}
+		if got := statusField(out, "SigCgt"); got != "0000000000000000" {
+			t.Errorf("child catches signals %s; want none", got)
+		}
+	})
+}
+
+// statusField returns a field of a /proc/PID/status text.
+func statusField(status, name string) string {
+	for line := range strings.Lines(status) {
+		if v, ok := strings.CutPrefix(line, name+":"); ok {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
 }
 
 func TestSpawnSession(t *testing.T) {

@@ -20,6 +20,14 @@
 // only make raw system calls (no allocation, no locks, no stack growth),
 // and it reports a failure by writing its errno into memory the parent
 // reads once it resumes, instead of through a pipe.
+//
+// The child must not run the Go runtime's signal handlers before it
+// execs. syscall's child resets each of them with one rt_sigaction call,
+// some 60 system calls per spawn; this one is cloned with clone3's
+// CLONE_CLEAR_SIGHAND, which has the kernel do it while it copies the
+// handler table, and only restores its signal mask. Where clone3 is
+// refused (some seccomp policies say ENOSYS), it uses clone and the
+// runtime's reset.
 
 package inherit
 
@@ -27,8 +35,10 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	goruntime "runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"unsafe"
 
@@ -64,7 +74,28 @@ type childArgs struct {
 	setpgid  bool
 	closeFds bool
 	rlim     *unix.Rlimit // RLIMIT_NOFILE to restore, or nil
+
+	// clone3 is set when the child is cloned with CLONE_CLEAR_SIGHAND;
+	// it then sets sigmask, the parent thread's signal mask, itself.
+	clone3  bool
+	sigmask unix.Sigset_t
 }
+
+// cloneArgs is the kernel's struct clone_args, as far as
+// CLONE_ARGS_SIZE_VER0.
+type cloneArgs struct {
+	flags      uint64
+	pidfd      uint64
+	childTid   uint64
+	parentTid  uint64
+	exitSignal uint64
+	stack      uint64
+	stackSize  uint64
+	tls        uint64
+}
+
+// noClone3 is set once clone3 has been refused: later spawns use clone.
+var noClone3 atomic.Bool
 
 // childFailure is written by a child that could not exec, into memory it
 // shares with the parent, before it exits.
@@ -143,8 +174,20 @@ func startFast(path string, argv []string, attr *ProcAttr, files []int) (p *Proc
 	}
 	fail := new(childFailure)
 	pidfd := int32(-1)
+	// The mask the child restores is this thread's: the one that
+	// runtime_BeforeFork saves and blocks.
+	goruntime.LockOSThread()
+	a.clone3 = !noClone3.Load() && unix.PthreadSigmask(unix.SIG_SETMASK, nil, &a.sigmask) == nil
 	pid, errno := vforkExec(a, fail, &pidfd)
 	runtime_AfterFork()
+	if a.clone3 && (errno == unix.ENOSYS || errno == unix.EPERM || errno == unix.EINVAL) {
+		// Refused before any child existed: clone it the old way.
+		noClone3.Store(true)
+		a.clone3 = false
+		pid, errno = vforkExec(a, fail, &pidfd)
+		runtime_AfterFork()
+	}
+	goruntime.UnlockOSThread()
 	if attr.InheritFds {
 		syscall.ForkLock.Unlock()
 	}
@@ -199,9 +242,18 @@ func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err
 		lo   uintptr
 	)
 
+	ca := cloneArgs{
+		flags:      unix.CLONE_VM | unix.CLONE_VFORK | unix.CLONE_PIDFD | unix.CLONE_CLEAR_SIGHAND,
+		pidfd:      uint64(uintptr(unsafe.Pointer(pidfd))),
+		exitSignal: uint64(unix.SIGCHLD),
+	}
 	runtime_BeforeFork()
-	pid, err = rawVfork(unix.SYS_CLONE, unix.CLONE_VM|unix.CLONE_VFORK|unix.CLONE_PIDFD|uintptr(unix.SIGCHLD),
-		0, uintptr(unsafe.Pointer(pidfd)))
+	if a.clone3 {
+		pid, err = rawVfork(unix.SYS_CLONE3, uintptr(unsafe.Pointer(&ca)), unsafe.Sizeof(ca), 0)
+	} else {
+		pid, err = rawVfork(unix.SYS_CLONE, unix.CLONE_VM|unix.CLONE_VFORK|unix.CLONE_PIDFD|uintptr(unix.SIGCHLD),
+			0, uintptr(unsafe.Pointer(pidfd)))
+	}
 	if err != 0 || pid != 0 {
 		// The parent: return at once, so that nothing here reads what the
 		// child may have written into this frame.
@@ -222,7 +274,13 @@ func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err
 			goto childerror
 		}
 	}
-	runtime_AfterForkInChild()
+	if a.clone3 {
+		// The handlers are the defaults already: unblock what the
+		// parent thread had unblocked.
+		syscall.RawSyscall6(unix.SYS_RT_SIGPROCMASK, unix.SIG_SETMASK, uintptr(unsafe.Pointer(&a.sigmask)), 0, 8, 0, 0)
+	} else {
+		runtime_AfterForkInChild()
+	}
 
 	if a.dir != nil {
 		if _, _, err1 = syscall.RawSyscall(unix.SYS_CHDIR, uintptr(unsafe.Pointer(a.dir)), 0, 0); err1 != 0 {
