@@ -113,7 +113,8 @@ func AllowEnv(names ...string) Option {
 // addresses matching patterns: "host:port", where host is a name, an
 // address ("[::1]" for IPv6), "*", or "*.example.com", and port a number
 // or "*". A name matches as the script wrote it, or by the address it
-// resolved to.
+// resolved to; a name that no pattern could match is refused before it
+// is looked up.
 func AllowConnect(patterns ...string) Option {
 	return func(c *config) error { return addPatterns(&c.connect, patterns) }
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/safesh/safesh/runtime"
@@ -285,5 +286,64 @@ func TestPolicyAllows(t *testing.T) {
 	L.SetGlobal("PORT", lua.LNumber(port))
 	if err := r.DoString(context.Background(), code, "allows"); err != nil {
 		t.Fatal(describe(err))
+	}
+}
+
+// TestPolicyRefusesBeforeLookup checks that a name no pattern can allow is
+// refused before it is looked up, so that a script cannot send a name
+// server whatever it puts in a name. The names do not exist: had they been
+// looked up, the resolver's error (no such host, or a timeout) would have
+// come back rather than the policy's EACCES. Where a pattern could allow
+// the name, by its name or by address, the lookup must happen.
+func TestPolicyRefusesBeforeLookup(t *testing.T) {
+	const name = "secret-data.safesh-test.invalid"
+	cases := []struct {
+		name     string
+		grant    []runtime.Option
+		code     string
+		lookedUp bool
+	}{
+		{"create_connection", nil, `return socket.create_connection(NAME, 80, 2)`, false},
+		{"connect", nil, `local s = socket.socket() s:settimeout(2) return s:connect(NAME, 80)`, false},
+		{"sendto", nil, `local s = socket.socket("inet", "dgram") s:settimeout(2) return s:sendto("x", NAME, 53)`, false},
+		{"create_server", nil, `return socket.create_server(NAME, 8080)`, false},
+		{"bind with a connect grant", []runtime.Option{runtime.AllowConnect("*:*")}, `return socket.create_server(NAME, 8080)`, false},
+		{"another name granted", []runtime.Option{runtime.AllowConnect("api.example.com:80")}, `return socket.create_connection(NAME, 80, 2)`, false},
+		{"granted name, other port", []runtime.Option{runtime.AllowConnect(name + ":443")}, `return socket.create_connection(NAME, 80, 2)`, false},
+		{"granted name", []runtime.Option{runtime.AllowConnect(name + ":80")}, `return socket.create_connection(NAME, 80, 2)`, true},
+		{"granted suffix", []runtime.Option{runtime.AllowConnect("*.invalid:*")}, `return socket.create_connection(NAME, 80, 2)`, true},
+		{"address pattern", []runtime.Option{runtime.AllowConnect("10.0.0.5:80")}, `return socket.create_connection(NAME, 80, 2)`, true},
+		{"listen grant", []runtime.Option{runtime.AllowListen("*:8080")}, `return socket.create_server(NAME, 8080)`, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := runtime.New(c.grant...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			L := r.LState()
+			L.SetGlobal("NAME", lua.LString(name))
+			fn, err := L.LoadString(`socket = require("socket") ` + c.code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := r.Call(context.Background(), fn)
+			if err != nil {
+				t.Fatal(describe(err))
+			}
+			if len(res) != 3 || res[0] != lua.LNil {
+				t.Fatalf("got %v; want nil, message, errno", res)
+			}
+			msg, errno := res[1].String(), res[2].String()
+			refused := errno == strconv.Itoa(int(syscall.EACCES))
+			if refused == c.lookedUp {
+				t.Errorf("got %q (errno %s); want the name %s", msg, errno,
+					map[bool]string{true: "looked up", false: "refused by the policy"}[c.lookedUp])
+			}
+			if !c.lookedUp && !strings.Contains(msg, "not granted") {
+				t.Errorf("message %q does not name the policy", msg)
+			}
+		})
 	}
 }

@@ -303,6 +303,32 @@ func (st *State) CheckConnect(host string, ip net.IP, port int) error {
 	return &DeniedError{Op: "connect", Target: net.JoinHostPort(host, strconv.Itoa(port)), Reason: "network access not granted", Errno: syscall.EACCES}
 }
 
+// MayResolve returns nil if a script may look up the name host to
+// connect to it (or to bind to it, when op is "bind") on port. In a
+// restricted runtime a name is looked up only when a pattern could allow
+// it: one that matches the name itself, or one that is an address, which
+// the name's addresses must be compared with. Any other name is refused
+// before a query leaves the machine: a query for a name the script made
+// up would tell a name server whatever the script put in it.
+func (st *State) MayResolve(op, host string, port int) error {
+	if st.Unrestricted {
+		return nil
+	}
+	patterns, check := st.Policy.Connect, st.CheckConnect
+	if op == "bind" {
+		patterns, check = st.Policy.Listen, st.CheckListen
+	}
+	if match(patterns, host, nil, port) {
+		return nil
+	}
+	for _, p := range patterns {
+		if (p.Port == 0 || p.Port == port) && net.ParseIP(p.Host) != nil {
+			return nil
+		}
+	}
+	return check(host, nil, port)
+}
+
 // CheckListen returns nil if a script may bind to host:port.
 func (st *State) CheckListen(host string, ip net.IP, port int) error {
 	if st.Unrestricted || match(st.Policy.Listen, host, ip, port) {

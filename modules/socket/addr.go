@@ -29,7 +29,8 @@ const (
 // resolve returns the addresses of host for family (ipAny, ip4 or ip6).
 // An IP literal is used as is; "" is the unspecified address (0.0.0.0, or
 // :: for ip6); a name is looked up with Go's resolver, bounded by timeout
-// (negative: none) and interruptible. op and port only name the failure.
+// (negative: none) and interruptible, and only if the runtime's policy
+// lets op reach the name on port (see lstate.State.MayResolve).
 //
 // A name that cannot be resolved gives an errno of its own, since
 // getaddrinfo's EAI_* codes are not errnos: ENOENT when the name does not
@@ -49,6 +50,9 @@ func (l *lib) resolve(host string, port, family int, timeout time.Duration, op s
 			return nil, &fs.PathError{Op: op, Path: addr, Err: syscall.EAFNOSUPPORT}
 		}
 		return []netip.Addr{ip}, nil
+	}
+	if err := l.st.MayResolve(op, host, port); err != nil {
+		return nil, err
 	}
 	ctx := l.st.Context()
 	if ctx == nil {
