@@ -77,6 +77,9 @@ func Loader(L *lua.LState) int {
 		"getenv":          l.getenv,
 		"tmpname":         l.tmpname,
 	})
+	if clock := clockFunc(); clock != nil {
+		mod.RawSetString("clock", L.NewFunction(clock))
+	}
 	if !l.st.Unrestricted {
 		// gopher-lua's os.setenv would change the host's environment.
 		mod.RawSetString("setenv", lua.LNil)

@@ -87,3 +87,13 @@ for _, name in ipairs({"O_WRONLY", "O_RDWR", "O_CREAT", "O_EXCL", "O_TRUNC", "O_
 end
 eq(os.O_RDONLY, 0, "O_RDONLY")
 eq(os.getpid() > 1, true, "getpid")
+
+-- os.clock is processor time, as C's clock(): it grows with work, and not
+-- while the process waits for a child.
+local c0 = os.clock()
+local x = 0
+for i = 1, 2e6 do x = x + i end
+local c1 = os.clock()
+eq(c1 > c0, true, "os.clock grows with work")
+os.execute("sleep 0.3")
+eq(os.clock() - c1 < 0.15, true, "os.clock does not count a wait")
