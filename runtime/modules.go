@@ -22,7 +22,7 @@ var baseLibs = []struct {
 	{lua.BaseLibName, lua.OpenBase},
 	{lua.TabLibName, lua.OpenTable},
 	{lua.OsLibName, lua.OpenOs},
-	{lua.StringLibName, lua.OpenString},
+	{lua.StringLibName, openString},
 	{lua.MathLibName, lua.OpenMath},
 	{lua.DebugLibName, lua.OpenDebug},
 	{lua.CoroutineLibName, lua.OpenCoroutine},

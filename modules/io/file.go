@@ -21,6 +21,7 @@ const (
 const (
 	defaultBufSize = 32 << 10
 	minBufSize     = 512
+	maxBufSize     = 16 << 20 // setvbuf's size is a hint, held to this
 )
 
 // errClosed is what any operation on a closed file reports.

@@ -404,7 +404,7 @@ func (l *lib) fileSetvbuf(L *lua.LState) int {
 		return lstate.PushError(L, err)
 	}
 	f.mode = map[string]int{"no": bufNone, "full": bufFull, "line": bufLine}[mode]
-	f.size = size
+	f.size = min(size, maxBufSize)
 	L.Push(lua.LTrue)
 	return 1
 }

@@ -3,6 +3,7 @@ package io
 import (
 	"bytes"
 	goio "io"
+	"slices"
 
 	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/lstate"
@@ -95,6 +96,10 @@ func (f *File) remaining() int64 {
 	return end - pos
 }
 
+// readChunk is how much room a read of a count starts with; it doubles
+// as data arrives, up to the count.
+const readChunk = 64 << 10
+
 // readN returns up to n bytes, fewer only at end of file, and false when
 // nothing at all was left. Like C's fread, it waits for all n on a pipe.
 func (f *File) readN(n int) ([]byte, bool, error) {
@@ -111,12 +116,18 @@ func (f *File) readN(n int) ([]byte, bool, error) {
 		f.r += n
 		return p, true, nil
 	}
-	out := make([]byte, 0, n)
+	// Room for what is asked grows with what arrives, as C Lua's buffer
+	// does: a count far beyond the data (read(2^40)) must not allocate it.
+	out := make([]byte, 0, min(n, readChunk))
 	for len(out) < n {
+		if len(out) == cap(out) {
+			out = slices.Grow(out, min(n-len(out), cap(out)))
+		}
+		room := out[len(out):min(cap(out), n)]
 		if f.r == f.w {
-			if n-len(out) >= len(f.rbuf) && len(f.wbuf) == 0 && f.readable {
+			if len(room) >= len(f.rbuf) && len(f.wbuf) == 0 && f.readable {
 				// Large read: skip the buffer.
-				k, err := f.rawRead(out[len(out):n])
+				k, err := f.rawRead(room)
 				out = out[:len(out)+k]
 				if err != nil {
 					return out, len(out) > 0, err
@@ -134,7 +145,7 @@ func (f *File) readN(n int) ([]byte, bool, error) {
 				break
 			}
 		}
-		k := copy(out[len(out):n], f.rbuf[f.r:f.w])
+		k := copy(room, f.rbuf[f.r:f.w])
 		out = out[:len(out)+k]
 		f.r += k
 	}
