@@ -5,6 +5,7 @@ package inherit_test
 import (
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -377,6 +378,24 @@ func TestSpawnSignalState(t *testing.T) {
 			t.Errorf("child catches signals %s; want none", got)
 		}
 	})
+}
+
+// TestSpawnClone3Refused checks the way back from a kernel or seccomp
+// policy that refuses clone3: the spawn still works, through clone, the
+// child gets exactly what it was given, and later spawns skip clone3.
+func TestSpawnClone3Refused(t *testing.T) {
+	restore, gaveUp := inherit.RefuseClone3()
+	defer restore()
+	pass := leaky(t)[0]
+	for i := range 2 {
+		fds := lsfds(t, inherit.ProcAttr{PassFds: []int{pass}})
+		if got := slices.Sorted(maps.Keys(fds)); !slices.Equal(got, []int{0, 1, 2, pass}) {
+			t.Fatalf("spawn %d: the child got %v; want 0, 1, 2 and %d", i, got, pass)
+		}
+	}
+	if !gaveUp() {
+		t.Error("clone3 was refused, but the fast path still tries it")
+	}
 }
 
 // statusField returns a field of a /proc/PID/status text.

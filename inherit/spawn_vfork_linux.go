@@ -97,6 +97,10 @@ type cloneArgs struct {
 // noClone3 is set once clone3 has been refused: later spawns use clone.
 var noClone3 atomic.Bool
 
+// sysClone3 is clone3's system call number; tests make it one the kernel
+// does not know, to see clone3 refused.
+var sysClone3 uintptr = unix.SYS_CLONE3
+
 // childFailure is written by a child that could not exec, into memory it
 // shares with the parent, before it exits.
 type childFailure struct {
@@ -249,7 +253,7 @@ func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err
 	}
 	runtime_BeforeFork()
 	if a.clone3 {
-		pid, err = rawVfork(unix.SYS_CLONE3, uintptr(unsafe.Pointer(&ca)), unsafe.Sizeof(ca), 0)
+		pid, err = rawVfork(sysClone3, uintptr(unsafe.Pointer(&ca)), unsafe.Sizeof(ca), 0)
 	} else {
 		pid, err = rawVfork(unix.SYS_CLONE, unix.CLONE_VM|unix.CLONE_VFORK|unix.CLONE_PIDFD|uintptr(unix.SIGCHLD),
 			0, uintptr(unsafe.Pointer(pidfd)))
