@@ -183,6 +183,15 @@ func (tm *term) prompt() {
 	tm.expect(`(?m)^>$`)
 }
 
+// interrupt presses Ctrl-C while a chunk runs, and waits for the chunk's
+// "interrupted" and the next prompt.
+func (tm *term) interrupt() {
+	tm.t.Helper()
+	tm.send(keyCtrlC)
+	tm.expect(`(?m)^interrupted\n`)
+	tm.prompt()
+}
+
 // wait waits for safesh to end and returns its exit status.
 func (tm *term) wait() int {
 	tm.t.Helper()
@@ -449,9 +458,7 @@ func TestREPLCtrlCInterrupts(t *testing.T) {
 	// io.read on the terminal itself.
 	tm.send("print('read' .. 'ing') line = io.read()" + keyEnter)
 	tm.expect(`(?m)^reading$`)
-	tm.send(keyCtrlC)
-	tm.expect(`(?m)^interrupted\n`)
-	tm.prompt()
+	tm.interrupt()
 
 	// Waiting for a child. The child ignores SIGINT, and says "waiting"
 	// only once it does: were it to die of the terminal's SIGINT first,
@@ -461,9 +468,7 @@ func TestREPLCtrlCInterrupts(t *testing.T) {
 	// about one run in six.
 	tm.send(waitChild + keyEnter)
 	tm.expect(`(?m)^waiting$`)
-	tm.send(keyCtrlC)
-	tm.expect(`(?m)^interrupted\n`)
-	tm.prompt()
+	tm.interrupt()
 
 	// Ctrl-C kills the child: the chunk is interrupted, or ends on its
 	// own if the child died before safesh handled its own SIGINT. That
@@ -514,9 +519,7 @@ func TestREPLChunkSeesCookedTerminal(t *testing.T) {
 	check("after Ctrl-C at the prompt")
 	tm.send(waitChild + keyEnter)
 	tm.expect(`(?m)^waiting$`)
-	tm.send(keyCtrlC)
-	tm.expect(`(?m)^interrupted\n`)
-	tm.prompt()
+	tm.interrupt()
 	check("after an interrupted chunk")
 	tm.send(keyCtrlD)
 	if status := tm.wait(); status != 0 {
@@ -536,9 +539,7 @@ func TestREPLChildInheritsOnlyStdio(t *testing.T) {
 	tm.prompt()
 	tm.send(waitChild + keyEnter)
 	tm.expect(`(?m)^waiting$`)
-	tm.send(keyCtrlC)
-	tm.expect(`(?m)^interrupted\n`)
-	tm.prompt()
+	tm.interrupt()
 	// What the test process itself inherited beyond 0, 1, 2 (a CI runner
 	// or a terminal may pass some) reaches safesh through os/exec too.
 	ancestral := map[int]bool{}
