@@ -20,7 +20,7 @@ func Accept(fd int) (int, unix.Sockaddr, error) {
 	for {
 		nfd, sa, err := unix.Accept4(fd, unix.SOCK_CLOEXEC)
 		if err == unix.EINTR || err == unix.ECONNABORTED {
-			continue
+			continue // a signal, or a connection reset before it was accepted
 		}
 		if err != nil {
 			return -1, nil, os.NewSyscallError("accept", err)

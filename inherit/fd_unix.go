@@ -6,8 +6,6 @@
 package inherit
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io/fs"
 	"os"
@@ -20,16 +18,11 @@ import (
 // moment it exists: O_CLOEXEC is always added to flag. Errors are
 // *fs.PathError with Op "open".
 func Open(path string, flag int, perm uint32) (int, error) {
-	for {
-		fd, err := unix.Open(path, flag|unix.O_CLOEXEC, perm)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return -1, &fs.PathError{Op: "open", Path: path, Err: err}
-		}
-		return fd, nil
+	fd, err := ignoringEINTR2(func() (int, error) { return unix.Open(path, flag|unix.O_CLOEXEC, perm) })
+	if err != nil {
+		return -1, &fs.PathError{Op: "open", Path: path, Err: err}
 	}
+	return fd, nil
 }
 
 // Dup is like unix.Dup, but the new descriptor is close-on-exec from the
@@ -42,16 +35,11 @@ func Dup(fd int) (int, error) {
 // DupMin is like Dup, but returns the lowest free descriptor number that is
 // greater than or equal to min.
 func DupMin(fd, min int) (int, error) {
-	for {
-		nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, min)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return -1, os.NewSyscallError("dup", err)
-		}
-		return nfd, nil
+	nfd, err := ignoringEINTR2(func() (int, error) { return unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, min) })
+	if err != nil {
+		return -1, os.NewSyscallError("dup", err)
 	}
+	return nfd, nil
 }
 
 // Inheritable reports whether fd is inheritable, that is, whether its
@@ -76,31 +64,21 @@ func Close(fd int) error {
 
 // Read is like unix.Read, retried on EINTR.
 func Read(fd int, p []byte) (int, error) {
-	for {
-		n, err := unix.Read(fd, p)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return 0, os.NewSyscallError("read", err)
-		}
-		return n, nil
+	n, err := ignoringEINTR2(func() (int, error) { return unix.Read(fd, p) })
+	if err != nil {
+		return 0, os.NewSyscallError("read", err)
 	}
+	return n, nil
 }
 
 // Write is like unix.Write, retried on EINTR. Like write(2), it may write
 // fewer bytes than len(p); see WriteAll.
 func Write(fd int, p []byte) (int, error) {
-	for {
-		n, err := unix.Write(fd, p)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return 0, os.NewSyscallError("write", err)
-		}
-		return n, nil
+	n, err := ignoringEINTR2(func() (int, error) { return unix.Write(fd, p) })
+	if err != nil {
+		return 0, os.NewSyscallError("write", err)
 	}
+	return n, nil
 }
 
 // WriteAll writes all of p to fd, looping over short writes. It returns
@@ -162,10 +140,8 @@ func OpenTmpfile(dir string) (int, error) {
 // characters, exclusively (O_EXCL, mode 0600), and returns its descriptor,
 // close-on-exec from the moment it exists, and its name.
 func CreateTemp(dir, prefix string) (int, string, error) {
-	var rnd [6]byte
 	for i := 0; ; i++ {
-		rand.Read(rnd[:])
-		name := filepath.Join(dir, prefix+hex.EncodeToString(rnd[:]))
+		name := filepath.Join(dir, tempName(prefix))
 		fd, err := Open(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL, 0o600)
 		if err == nil {
 			return fd, name, nil

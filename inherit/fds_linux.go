@@ -22,10 +22,7 @@ func ListFds() ([]FdInfo, error) {
 	var fds []int
 	buf := make([]byte, 8192)
 	for {
-		n, err := unix.ReadDirent(dir, buf)
-		if err == unix.EINTR {
-			continue
-		}
+		n, err := ignoringEINTR2(func() (int, error) { return unix.ReadDirent(dir, buf) })
 		if err != nil {
 			return nil, os.NewSyscallError("getdents", err)
 		}

@@ -49,15 +49,8 @@ func pipeForkLock() (r, w int, err error) {
 func dup2ForkLock(fd, fd2 int) error {
 	syscall.ForkLock.RLock()
 	defer syscall.ForkLock.RUnlock()
-	for {
-		err := unix.Dup2(fd, fd2)
-		if err == unix.EINTR || err == unix.EBUSY {
-			continue
-		}
-		if err != nil {
-			return os.NewSyscallError("dup2", err)
-		}
-		break
+	if err := dupRetrying(func() error { return unix.Dup2(fd, fd2) }); err != nil {
+		return os.NewSyscallError("dup2", err)
 	}
 	// On failure fd2 is left open but inheritable is not acceptable:
 	// close it, as a half-done dup2 must not leak.

@@ -14,9 +14,15 @@ import (
 // next call to report), until the descriptor wake (a Waker's, or -1) is
 // readable, or until timeout has passed (negative: no limit). It sets
 // Ready on each descriptor that is ready. Entries with a negative Fd are
-// skipped.
+// skipped. A descriptor that is not open gives EBADF. It retries poll(2)
+// after EINTR with the time that is left, and never returns TimedOut
+// before timeout has passed.
 func Poll(fds []PollFd, timeout time.Duration, wake int) (Readiness, error) {
-	pfds := make([]unix.PollFd, 0, len(fds)+1)
+	var small [4]unix.PollFd
+	pfds := small[:0]
+	if len(fds)+1 > len(small) {
+		pfds = make([]unix.PollFd, 0, len(fds)+1)
+	}
 	for _, f := range fds {
 		ev := int16(unix.POLLIN)
 		if f.Write {
@@ -34,11 +40,12 @@ func Poll(fds []PollFd, timeout time.Duration, wake int) (Readiness, error) {
 	for {
 		ms := -1
 		if timeout >= 0 {
+			// Round up, so that a wait never ends before its timeout.
 			ms = int((max(time.Until(deadline), 0) + time.Millisecond - 1) / time.Millisecond)
 		}
 		n, err := unix.Poll(pfds, ms)
 		if err == unix.EINTR {
-			continue
+			continue // with the time that is left
 		}
 		if err != nil {
 			return Ready, os.NewSyscallError("poll", err)
@@ -49,6 +56,9 @@ func Poll(fds []PollFd, timeout time.Duration, wake int) (Readiness, error) {
 		if n > 0 {
 			any := false
 			for i := range fds {
+				if fds[i].Fd >= 0 && pfds[i].Revents&unix.POLLNVAL != 0 {
+					return Ready, os.NewSyscallError("poll", unix.EBADF)
+				}
 				fds[i].Ready = fds[i].Fd >= 0 && pfds[i].Revents != 0
 				any = any || fds[i].Ready
 			}
@@ -60,6 +70,15 @@ func Poll(fds []PollFd, timeout time.Duration, wake int) (Readiness, error) {
 			return TimedOut, nil
 		}
 	}
+}
+
+// Wait is Poll for one descriptor: it blocks until fd is ready for
+// reading (for writing, if write is true), until wake (a Waker's Fd, or -1
+// for none) is readable, or until timeout has passed (negative: no
+// limit).
+func Wait(fd int, write bool, timeout time.Duration, wake int) (Readiness, error) {
+	fds := [1]PollFd{{Fd: fd, Write: write}}
+	return Poll(fds[:], timeout, wake)
 }
 
 // SetNonblock sets or clears O_NONBLOCK on fd. It changes the open file

@@ -19,13 +19,7 @@ func (p *Process) reaperFdLocked() (int, error) {
 	p.doneR, p.doneW, p.reaping = r, w, true
 	go func() {
 		var ws unix.WaitStatus
-		var err error
-		for {
-			_, err = unix.Wait4(p.Pid, &ws, 0, nil)
-			if err != unix.EINTR {
-				break
-			}
-		}
+		_, err := wait4(p.Pid, &ws, 0)
 		p.mu.Lock()
 		if err == nil {
 			p.setStatus(ws)

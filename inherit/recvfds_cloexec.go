@@ -14,15 +14,13 @@ func recvmsgFds(fd int, p, oob []byte, flags int) (n, oobn, rflags int, fds []in
 	if forceFallback.Load() {
 		return recvmsgForkLock(fd, p, oob, flags)
 	}
-	for {
+	err = ignoringEINTR(func() (err error) {
 		n, oobn, rflags, _, err = unix.Recvmsg(fd, p, oob, flags|unix.MSG_CMSG_CLOEXEC)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return 0, 0, 0, nil, os.NewSyscallError("recvmsg", err)
-		}
-		fds, err = parseRights(oob[:oobn])
-		return n, oobn, rflags, fds, err
+		return err
+	})
+	if err != nil {
+		return 0, 0, 0, nil, os.NewSyscallError("recvmsg", err)
 	}
+	fds, err = parseRights(oob[:oobn])
+	return n, oobn, rflags, fds, err
 }

@@ -39,11 +39,7 @@ var origNofile = sync.OnceValue(func() *unix.Rlimit {
 	perr := unix.Prlimit(pid, unix.RLIMIT_NOFILE, nil, &orig)
 	unix.Kill(pid, unix.SIGKILL)
 	var ws unix.WaitStatus
-	for {
-		if _, err := unix.Wait4(pid, &ws, unix.WALL, nil); err != unix.EINTR {
-			break
-		}
-	}
+	wait4(pid, &ws, unix.WALL)
 	if perr != nil || orig.Max != cur.Max || orig.Cur >= cur.Cur {
 		return nil
 	}

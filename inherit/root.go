@@ -1,6 +1,9 @@
 package inherit
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -78,4 +81,46 @@ func (r *Root) openFallback(path string, flag int, perm uint32) (int, error) {
 		return -1, cerr
 	}
 	return nfd, err
+}
+
+// tempName returns prefix followed by random characters: a name for a new
+// temporary file.
+func tempName(prefix string) string {
+	var rnd [6]byte
+	rand.Read(rnd[:])
+	return prefix + hex.EncodeToString(rnd[:])
+}
+
+// OpenTmpfile creates an unnamed file in the root's directory, as
+// OpenTmpfile does in a directory named by path: O_TMPFILE where the OS
+// and file system have it, else a file created exclusively and removed at
+// once.
+func (r *Root) OpenTmpfile() (int, error) {
+	if oTmpfile != 0 {
+		if fd, err := r.Open(".", oTmpfile|syscall.O_RDWR, 0o600); err == nil {
+			return fd, nil
+		}
+	}
+	fd, name, err := r.CreateTemp("safesh-tmp-")
+	if err != nil {
+		return -1, err
+	}
+	r.Remove(name)
+	return fd, nil
+}
+
+// CreateTemp creates a new file in the root's directory, as CreateTemp
+// does in a directory named by path, and returns its descriptor and its
+// name relative to the root.
+func (r *Root) CreateTemp(prefix string) (int, string, error) {
+	for i := 0; ; i++ {
+		name := tempName(prefix)
+		fd, err := r.Open(name, syscall.O_RDWR|syscall.O_CREAT|syscall.O_EXCL, 0o600)
+		if err == nil {
+			return fd, name, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || i >= 100 {
+			return -1, "", err
+		}
+	}
 }

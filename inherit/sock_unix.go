@@ -35,16 +35,11 @@ func SendFds(fd int, p []byte, fds []int) (int, error) {
 	if len(fds) > 0 {
 		oob = unix.UnixRights(fds...)
 	}
-	for {
-		n, err := unix.SendmsgN(fd, p, oob, nil, msgNoSignal)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return 0, os.NewSyscallError("sendmsg", err)
-		}
-		return n, nil
+	n, err := ignoringEINTR2(func() (int, error) { return unix.SendmsgN(fd, p, oob, nil, msgNoSignal) })
+	if err != nil {
+		return 0, os.NewSyscallError("sendmsg", err)
 	}
+	return n, nil
 }
 
 // parseRights returns the descriptors of every SCM_RIGHTS message in oob.

@@ -158,49 +158,41 @@ func SendTo(fd int, p []byte, flags int, to unix.Sockaddr) (int, error) {
 }
 
 func sendto(fd int, p []byte, flags int, to unix.Sockaddr) (int, error) {
-	for {
-		n, err := unix.SendmsgN(fd, p, nil, to, flags|msgNoSignal)
-		if err == unix.EINTR {
-			continue
+	n, err := ignoringEINTR2(func() (int, error) { return unix.SendmsgN(fd, p, nil, to, flags|msgNoSignal) })
+	if err != nil {
+		if to != nil {
+			return 0, addrError("sendto", to, err)
 		}
-		if err != nil {
-			if to != nil {
-				return 0, addrError("sendto", to, err)
-			}
-			return 0, os.NewSyscallError("send", err)
-		}
-		return n, nil
+		return 0, os.NewSyscallError("send", err)
 	}
+	return n, nil
 }
 
 // Recv is like recv(2): it receives into p from a socket, and returns 0 at
 // the end of a stream. flags are MSG_* flags (MSG_DONTWAIT, MSG_PEEK...).
 func Recv(fd int, p []byte, flags int) (int, error) {
-	for {
+	n, err := ignoringEINTR2(func() (int, error) {
 		n, _, err := unix.Recvfrom(fd, p, flags)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return 0, os.NewSyscallError("recv", err)
-		}
-		return n, nil
+		return n, err
+	})
+	if err != nil {
+		return 0, os.NewSyscallError("recv", err)
 	}
+	return n, nil
 }
 
 // RecvFrom is like Recv, and also returns the sender's address (nil where
 // the socket type has none, as on a connected stream).
 func RecvFrom(fd int, p []byte, flags int) (int, unix.Sockaddr, error) {
-	for {
-		n, from, err := unix.Recvfrom(fd, p, flags)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return 0, nil, os.NewSyscallError("recvfrom", err)
-		}
-		return n, from, nil
+	var from unix.Sockaddr
+	n, err := ignoringEINTR2(func() (n int, err error) {
+		n, from, err = unix.Recvfrom(fd, p, flags)
+		return n, err
+	})
+	if err != nil {
+		return 0, nil, os.NewSyscallError("recvfrom", err)
 	}
+	return n, from, nil
 }
 
 // Shutdown is like unix.Shutdown; how is unix.SHUT_RD, SHUT_WR or
@@ -291,13 +283,4 @@ func SocketType(fd int) (domain, typ int, err error) {
 		return -1, -1, os.NewSyscallError("getsockname", err)
 	}
 	return -1, typ, nil
-}
-
-// ignoringEINTR calls fn until it returns something other than EINTR.
-func ignoringEINTR(fn func() error) error {
-	for {
-		if err := fn(); err != unix.EINTR {
-			return err
-		}
-	}
 }

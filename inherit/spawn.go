@@ -75,12 +75,14 @@ type Process struct {
 	reaping bool
 }
 
-// LookPath finds the program that file names, the way execvp does: a name
-// with a slash is used as it is; otherwise each directory of the PATH in
-// env (or of the parent's environment, if env is nil) is tried in turn. A
-// file that exists but is not executable is skipped, and reported as
-// EACCES if nothing else is found.
-func LookPath(file string, env []string) (string, error) {
+// LookPath finds the program that file names, the way execvp does in a
+// child whose working directory is dir ("" for the parent's): a name with
+// a slash is used as it is; otherwise each directory of the PATH in env
+// (or of the parent's environment, if env is nil) is tried in turn,
+// relative ones from dir. A file that exists but is not executable is
+// skipped, and reported as EACCES if nothing else is found. A relative
+// result is relative to dir.
+func LookPath(file string, env []string, dir string) (string, error) {
 	if file == "" {
 		return "", &fs.PathError{Op: "exec", Path: file, Err: syscall.ENOENT}
 	}
@@ -102,16 +104,20 @@ func LookPath(file string, env []string) (string, error) {
 		path = "/usr/local/bin:/usr/bin:/bin" // glibc's default for execvp
 	}
 	errno := syscall.ENOENT
-	for _, dir := range filepath.SplitList(path) {
-		if dir == "" {
-			dir = "."
+	for _, pathDir := range filepath.SplitList(path) {
+		if pathDir == "" {
+			pathDir = "."
 		}
-		candidate := filepath.Join(dir, file)
-		fi, err := os.Stat(candidate)
+		candidate := filepath.Join(pathDir, file)
+		seen := candidate // where the parent finds it
+		if !filepath.IsAbs(candidate) && dir != "" {
+			seen = filepath.Join(dir, candidate)
+		}
+		fi, err := os.Stat(seen)
 		if err != nil || fi.IsDir() {
 			continue
 		}
-		if fi.Mode()&0o111 == 0 || syscallAccess(candidate) != nil {
+		if fi.Mode()&0o111 == 0 || syscallAccess(seen) != nil {
 			errno = syscall.EACCES
 			continue
 		}

@@ -5,6 +5,6 @@
 
 package inherit
 
-func startFast(path string, argv []string, attr *ProcAttr, files []int) (p *Process, ok bool, err error) {
+func startFast(path string, argv []string, attr *ProcAttr, files, pass []int) (p *Process, ok bool, err error) {
 	return nil, false, nil
 }

@@ -39,7 +39,7 @@ func paths(t *testing.T, f func(t *testing.T)) {
 // returns what it printed and how it ended.
 func run(t *testing.T, attr inherit.ProcAttr, argv ...string) (string, inherit.ExitStatus) {
 	t.Helper()
-	path, err := inherit.LookPath(argv[0], attr.Env)
+	path, err := inherit.LookPath(argv[0], attr.Env, attr.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,14 +301,22 @@ func TestLookPath(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "noexec"), []byte("x"), 0o644)
 	env := []string{"PATH=" + dir + ":/bin"}
-	if p, err := inherit.LookPath("sh", env); err != nil || p != "/bin/sh" {
+	if p, err := inherit.LookPath("sh", env, ""); err != nil || p != "/bin/sh" {
 		t.Errorf("LookPath(sh) = %q, %v", p, err)
 	}
-	if _, err := inherit.LookPath("noexec", env); !errors.Is(err, fs.ErrPermission) {
+	if _, err := inherit.LookPath("noexec", env, ""); !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("LookPath(noexec) error = %v; want EACCES", err)
 	}
-	if _, err := inherit.LookPath("nonexistent-program", env); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := inherit.LookPath("nonexistent-program", env, ""); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("LookPath(nonexistent) error = %v; want ENOENT", err)
+	}
+	// A relative PATH entry is looked in from the child's directory.
+	os.WriteFile(filepath.Join(dir, "tool"), []byte("#!/bin/sh\n"), 0o755)
+	if p, err := inherit.LookPath("tool", []string{"PATH=."}, dir); err != nil || p != "./tool" {
+		t.Errorf("LookPath(tool, PATH=., dir) = %q, %v; want ./tool", p, err)
+	}
+	if _, err := inherit.LookPath("tool", []string{"PATH=."}, "/"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("LookPath(tool, PATH=., /) error = %v; want ENOENT", err)
 	}
 }
 

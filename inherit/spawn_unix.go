@@ -31,21 +31,37 @@ func StartProcess(path string, argv []string, attr *ProcAttr) (*Process, error) 
 	if files == nil {
 		files = []int{0, 1, 2}
 	}
-	for _, fd := range attr.PassFds {
-		if fd < 0 {
-			return nil, os.NewSyscallError("spawn", syscall.EBADF)
-		}
+	pass, err := passFds(attr.PassFds, len(files))
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOpen(files, pass); err != nil {
+		return nil, err
 	}
 	if len(argv) == 0 {
 		argv = []string{path}
 	}
-	if p, ok, err := startFast(path, argv, attr, files); ok {
+	if p, ok, err := startFast(path, argv, attr, files, pass); ok {
 		return p, err
 	}
-	if err := checkOpen(files, attr.PassFds); err != nil {
-		return nil, err
+	return startForkExec(path, argv, attr, files, pass)
+}
+
+// passFds returns the pass descriptors that Files does not already give
+// (those at n or above), sorted and without repeats: the form both spawn
+// paths take.
+func passFds(fds []int, n int) ([]int, error) {
+	var pass []int
+	for _, fd := range fds {
+		if fd < 0 {
+			return nil, &fs.PathError{Op: "spawn", Path: "pass fd " + strconv.Itoa(fd), Err: syscall.EBADF}
+		}
+		if fd >= n {
+			pass = append(pass, fd)
+		}
 	}
-	return startForkExec(path, argv, attr, files)
+	slices.Sort(pass)
+	return slices.Compact(pass), nil
 }
 
 // checkOpen checks that every descriptor the child is to get is open, so
@@ -83,15 +99,15 @@ func stdioName(i int) string {
 // descriptors at their numbers and close every other inheritable one, it
 // maps each number up to the highest of them explicitly, which costs one
 // system call per number in the child and a scan of the parent's
-// descriptors (see ListFds).
-func startForkExec(path string, argv []string, attr *ProcAttr, base []int) (*Process, error) {
+// descriptors (see ListFds). pass is sorted (see passFds).
+func startForkExec(path string, argv []string, attr *ProcAttr, base, pass []int) (*Process, error) {
 	inheritable, err := inheritableFds()
 	if err != nil {
 		return nil, err
 	}
 	top := len(base) - 1
-	for _, fd := range attr.PassFds {
-		top = max(top, fd)
+	if len(pass) > 0 {
+		top = max(top, pass[len(pass)-1])
 	}
 	if !attr.InheritFds && len(inheritable) > 0 {
 		top = max(top, inheritable[len(inheritable)-1])
@@ -101,7 +117,7 @@ func startForkExec(path string, argv []string, attr *ProcAttr, base []int) (*Pro
 		switch {
 		case i < len(base):
 			files[i] = uintptr(base[i])
-		case slices.Contains(attr.PassFds, i):
+		case slicesContainsSorted(pass, i):
 			files[i] = uintptr(i)
 		case attr.InheritFds && slicesContainsSorted(inheritable, i):
 			files[i] = uintptr(i)
@@ -176,21 +192,20 @@ func (p *Process) Poll() (ExitStatus, bool, error) {
 	return p.reapLocked(unix.WNOHANG)
 }
 
+// wait4 is unix.Wait4 without rusage, retried on EINTR.
+func wait4(pid int, ws *unix.WaitStatus, options int) (int, error) {
+	return ignoringEINTR2(func() (int, error) { return unix.Wait4(pid, ws, options, nil) })
+}
+
 // reapLocked calls wait4 for the child; p.mu is held.
 func (p *Process) reapLocked(options int) (ExitStatus, bool, error) {
 	var ws unix.WaitStatus
-	for {
-		pid, err := unix.Wait4(p.Pid, &ws, options, nil)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return p.status, false, os.NewSyscallError("wait4", err)
-		}
-		if pid == 0 {
-			return p.status, false, nil
-		}
-		break
+	pid, err := wait4(p.Pid, &ws, options)
+	if err != nil {
+		return p.status, false, os.NewSyscallError("wait4", err)
+	}
+	if pid == 0 {
+		return p.status, false, nil
 	}
 	p.setStatus(ws)
 	return p.status, true, nil
@@ -220,12 +235,7 @@ func (p *Process) Wait(timeout time.Duration, wake int) (Readiness, error) {
 			p.reaping = true
 			p.mu.Unlock()
 			var ws unix.WaitStatus
-			var err error
-			for {
-				if _, err = unix.Wait4(p.Pid, &ws, 0, nil); err != unix.EINTR {
-					break
-				}
-			}
+			_, err := wait4(p.Pid, &ws, 0)
 			p.mu.Lock()
 			p.reaping = false
 			if err == nil {

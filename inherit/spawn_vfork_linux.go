@@ -36,7 +36,6 @@ import (
 	"math"
 	"os"
 	goruntime "runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -131,8 +130,9 @@ var vforkUsable = sync.OnceValue(func() bool {
 })
 
 // startFast starts a child on the fast path. ok is false when the path is
-// not available here, and the caller falls back.
-func startFast(path string, argv []string, attr *ProcAttr, files []int) (p *Process, ok bool, err error) {
+// not available here, and the caller falls back. pass is sorted (see
+// passFds): the child closes the gaps between its entries.
+func startFast(path string, argv []string, attr *ProcAttr, files, pass []int) (p *Process, ok bool, err error) {
 	if forceFallback.Load() || !vforkUsable() {
 		return nil, false, nil
 	}
@@ -161,14 +161,9 @@ func startFast(path string, argv []string, attr *ProcAttr, files []int) (p *Proc
 			return nil, true, &fs.PathError{Op: "chdir", Path: attr.Dir, Err: err}
 		}
 	}
-	for _, fd := range attr.PassFds {
-		if fd >= len(files) && !slices.Contains(a.pass, uintptr(fd)) {
-			a.pass = append(a.pass, uintptr(fd))
-		}
-	}
-	slices.Sort(a.pass) // the child closes the gaps between them
-	if err := checkOpen(files, attr.PassFds); err != nil {
-		return nil, true, err
+	a.pass = make([]uintptr, len(pass))
+	for i, fd := range pass {
+		a.pass[i] = uintptr(fd)
 	}
 
 	if attr.InheritFds {
@@ -201,11 +196,7 @@ func startFast(path string, argv []string, attr *ProcAttr, files []int) (p *Proc
 	if fail.errno != 0 {
 		// The child has exited: reap it, so that no zombie is left.
 		var ws unix.WaitStatus
-		for {
-			if _, err := unix.Wait4(int(pid), &ws, 0, nil); err != unix.EINTR {
-				break
-			}
-		}
+		wait4(int(pid), &ws, 0)
 		unix.Close(int(pidfd))
 		return nil, true, childError(fail, path, attr.Dir)
 	}

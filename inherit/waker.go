@@ -40,29 +40,23 @@ func (w *Waker) Wake() error {
 	if w.r != w.w {
 		p = buf[:1]
 	}
-	for {
-		_, err := unix.Write(w.w, p)
-		switch err {
-		case unix.EINTR:
-			continue
-		case nil, unix.EAGAIN: // EAGAIN: already awake, with a full counter or pipe
-			return nil
-		}
+	_, err := ignoringEINTR2(func() (int, error) { return unix.Write(w.w, p) })
+	if err != nil && err != unix.EAGAIN { // EAGAIN: already awake, with a full counter or pipe
 		return os.NewSyscallError("write", err)
 	}
+	return nil
 }
 
 // Reset makes the waker not readable again.
 func (w *Waker) Reset() error {
 	var buf [64]byte
 	for {
-		_, err := unix.Read(w.r, buf[:])
-		switch err {
-		case unix.EAGAIN:
-			return nil
-		case nil, unix.EINTR:
-			continue
+		_, err := ignoringEINTR2(func() (int, error) { return unix.Read(w.r, buf[:]) })
+		if err == unix.EAGAIN {
+			return nil // drained
 		}
-		return os.NewSyscallError("read", err)
+		if err != nil {
+			return os.NewSyscallError("read", err)
+		}
 	}
 }

@@ -67,7 +67,7 @@ func ExampleAllowRead() {
 	// Output:
 	// answer=42
 	// nil	open: config.txt: permission denied (read-only directory)	13
-	// nil	open: ../../etc/passwd: permission denied (the path leads outside the granted directory)	13
+	// nil	open: ../../etc/passwd: permission denied (outside the granted directories)	13
 }
 
 // A host gives scripts its own functions, and calls theirs.

@@ -6,7 +6,8 @@ import (
 	"syscall"
 
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaargs"
+	"github.com/safesh/safesh/internal/luaerr"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -15,13 +16,13 @@ import (
 // the runtime's policy, and trims the debug library of a restricted
 // runtime to traceback.
 func (r *Runtime) installLoaders() {
-	L := r.L
+	L := r.l
 	L.SetGlobal("dofile", L.NewFunction(r.dofile))
 	L.SetGlobal("loadfile", L.NewFunction(r.loadfile))
 	if loaders, ok := L.GetField(L.Get(lua.RegistryIndex), "_LOADERS").(*lua.LTable); ok {
 		loaders.RawSetInt(2, L.NewFunction(r.searchLua))
 	}
-	if !r.st.Unrestricted {
+	if !r.st.Policy.Unrestricted() {
 		if dbg, ok := L.GetGlobal("debug").(*lua.LTable); ok {
 			trimmed := L.NewTable()
 			trimmed.RawSetString("traceback", dbg.RawGetString("traceback"))
@@ -34,7 +35,7 @@ func (r *Runtime) installLoaders() {
 // loadScript reads and compiles a file opened through the policy,
 // skipping a #! first line as lua.c does.
 func (r *Runtime) loadScript(path string) (*lua.LFunction, error) {
-	fd, err := r.st.Open(path, syscall.O_RDONLY, 0)
+	fd, err := r.st.Policy.Open(path, syscall.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +44,7 @@ func (r *Runtime) loadScript(path string) (*lua.LFunction, error) {
 	if err != nil {
 		return nil, err
 	}
-	return r.L.Load(strings.NewReader(string(skipShebang(src))), path)
+	return r.l.Load(strings.NewReader(string(skipShebang(src))), path)
 }
 
 // skipShebang blanks a first line that starts with #, keeping its newline
@@ -61,10 +62,10 @@ func skipShebang(src []byte) []byte {
 
 // dofile is Lua's dofile over the policy: it raises on failure.
 func (r *Runtime) dofile(L *lua.LState) int {
-	path := lstate.CheckString(L, 1)
+	path := luaargs.CheckString(L, 1)
 	fn, err := r.loadScript(path)
 	if err != nil {
-		L.RaiseError("%s", lstate.Message(err))
+		L.RaiseError("%s", luaerr.Message(err))
 	}
 	top := L.GetTop()
 	L.Push(fn)
@@ -75,11 +76,11 @@ func (r *Runtime) dofile(L *lua.LState) int {
 // loadfile is Lua's loadfile over the policy: nil and a message on
 // failure.
 func (r *Runtime) loadfile(L *lua.LState) int {
-	path := lstate.CheckString(L, 1)
+	path := luaargs.CheckString(L, 1)
 	fn, err := r.loadScript(path)
 	if err != nil {
 		L.Push(lua.LNil)
-		L.Push(lua.LString(lstate.Message(err)))
+		L.Push(lua.LString(luaerr.Message(err)))
 		return 2
 	}
 	L.Push(fn)
@@ -91,7 +92,7 @@ func (r *Runtime) loadfile(L *lua.LState) int {
 // opened through the policy. It returns the loader, or a message listing
 // what it tried.
 func (r *Runtime) searchLua(L *lua.LState) int {
-	name := lstate.CheckString(L, 1)
+	name := luaargs.CheckString(L, 1)
 	path, ok := L.GetField(L.GetField(L.Get(lua.EnvironIndex), "package"), "path").(lua.LString)
 	if !ok {
 		L.RaiseError("package.path must be a string")

@@ -54,7 +54,7 @@ func slicesContains(s []string, v string) bool { return slices.Contains(s, v) }
 
 // openLibs opens the base libraries and safesh's modules.
 func (r *Runtime) openLibs() (err error) {
-	L := r.L
+	L := r.l
 	defer func() {
 		if rec := recover(); rec != nil {
 			err = fmt.Errorf("runtime: opening libraries: %v", rec)

@@ -4,12 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"syscall"
 
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -24,58 +22,46 @@ import (
 // kernel confines every path (openat2 with RESOLVE_BENEATH and
 // RESOLVE_NO_MAGICLINKS, or os.Root where that is missing): "..",
 // absolute symbolic links, and /proc/self/fd links cannot lead out.
-// Relative paths are relative to the first directory granted.
+// Relative paths are relative to the first directory granted. Grants add
+// up whatever their order: a directory granted both by AllowRead and
+// AllowWrite is writable, and a writable directory inside a read-only one
+// stays writable.
 func AllowRead(dirs ...string) Option {
-	return func(c *config) error { return c.addRoots(dirs, false) }
+	return func(c *config) error { return eachDir("AllowRead", dirs, c.grants.AllowRead) }
 }
 
 // AllowWrite lets scripts read, create, write, remove and rename files
 // beneath the directories dirs, confined as AllowRead's. Temporary files
 // (io.tmpfile, os.tmpname) go into the first of them.
 func AllowWrite(dirs ...string) Option {
-	return func(c *config) error { return c.addRoots(dirs, true) }
+	return func(c *config) error { return eachDir("AllowWrite", dirs, c.grants.AllowWrite) }
 }
 
-type rootGrant struct {
-	dir      string
-	writable bool
-}
-
-func (c *config) addRoots(dirs []string, writable bool) error {
+func eachDir(name string, dirs []string, grant func(string) error) error {
 	for _, dir := range dirs {
-		abs, err := filepath.Abs(dir)
-		if err != nil {
-			return fmt.Errorf("runtime: %q: %w", dir, err)
+		if err := grant(dir); err != nil {
+			return fmt.Errorf("runtime: %s: %w", name, err)
 		}
-		fi, err := os.Stat(abs)
-		if err != nil {
-			return fmt.Errorf("runtime: %w", err)
-		}
-		if !fi.IsDir() {
-			return fmt.Errorf("runtime: %s is not a directory", abs)
-		}
-		c.roots = append(c.roots, rootGrant{abs, writable})
 	}
 	return nil
 }
 
 // AllowRun lets scripts start the programs at the given absolute paths,
 // through subprocess, os.execute and io.popen (the last two, and
-// shell = true, run /bin/sh, which must then be allowed). Allowing a
-// program is trusting it with everything it can do: a shell, an
-// interpreter or a program that runs others can run anything. Children get
-// the process's environment without LD_PRELOAD, LD_LIBRARY_PATH and the
-// other variables that change what a program loads (see AllowChildEnv).
+// shell = true, run /bin/sh, which must then be allowed). A program a
+// script names by a relative path, or finds on a PATH, is resolved from
+// the child's working directory to the absolute path that is then both
+// checked and executed. Allowing a program is trusting it with everything
+// it can do: a shell, an interpreter or a program that runs others can run
+// anything. Children get the process's environment without LD_PRELOAD,
+// LD_LIBRARY_PATH and the other variables that change what a program
+// loads (see AllowChildEnv).
 func AllowRun(programs ...string) Option {
 	return func(c *config) error {
 		for _, p := range programs {
-			if !filepath.IsAbs(p) {
-				return fmt.Errorf("runtime: AllowRun: %q is not an absolute path", p)
+			if err := c.grants.AllowRun(p); err != nil {
+				return fmt.Errorf("runtime: AllowRun: %w", err)
 			}
-			if c.programs == nil {
-				c.programs = map[string]bool{}
-			}
-			c.programs[filepath.Clean(p)] = true
 		}
 		return nil
 	}
@@ -86,11 +72,8 @@ func AllowRun(programs ...string) Option {
 // variable, GCONV_PATH, ...), reach children.
 func AllowChildEnv(names ...string) Option {
 	return func(c *config) error {
-		if c.childEnv == nil {
-			c.childEnv = map[string]bool{}
-		}
 		for _, n := range names {
-			c.childEnv[n] = true
+			c.grants.AllowChildEnv(n)
 		}
 		return nil
 	}
@@ -99,11 +82,8 @@ func AllowChildEnv(names ...string) Option {
 // AllowEnv lets os.getenv read the named variables; "*" allows all.
 func AllowEnv(names ...string) Option {
 	return func(c *config) error {
-		if c.getenv == nil {
-			c.getenv = map[string]bool{}
-		}
 		for _, n := range names {
-			c.getenv[n] = true
+			c.grants.AllowEnv(n)
 		}
 		return nil
 	}
@@ -116,22 +96,20 @@ func AllowEnv(names ...string) Option {
 // resolved to; a name that no pattern could match is refused before it
 // is looked up.
 func AllowConnect(patterns ...string) Option {
-	return func(c *config) error { return addPatterns(&c.connect, patterns) }
+	return func(c *config) error { return eachPattern(patterns, c.grants.AllowConnect) }
 }
 
 // AllowListen lets scripts bind and listen on the addresses matching
 // patterns, written as for AllowConnect.
 func AllowListen(patterns ...string) Option {
-	return func(c *config) error { return addPatterns(&c.listen, patterns) }
+	return func(c *config) error { return eachPattern(patterns, c.grants.AllowListen) }
 }
 
-func addPatterns(dst *[]lstate.Pattern, patterns []string) error {
-	for _, s := range patterns {
-		p, err := lstate.ParsePattern(s)
-		if err != nil {
-			return fmt.Errorf("runtime: bad address pattern %q: %w", s, err)
+func eachPattern(patterns []string, grant func(string) error) error {
+	for _, p := range patterns {
+		if err := grant(p); err != nil {
+			return fmt.Errorf("runtime: %w", err)
 		}
-		*dst = append(*dst, p)
 	}
 	return nil
 }
@@ -169,31 +147,19 @@ func LeaveChildrenOnCancel() Option {
 	}
 }
 
-// policy builds the State's policy from the options.
-func (r *Runtime) applyPolicy() error {
-	p := r.st.Policy
-	p.Programs = r.cfg.programs
-	p.ChildEnv = r.cfg.childEnv
-	p.Connect, p.Listen = r.cfg.connect, r.cfg.listen
-	p.Getenv = r.cfg.getenv
-	p.AllEnv = r.cfg.getenv["*"]
-	for _, g := range r.cfg.roots {
-		root, err := inherit.OpenRoot(g.dir)
-		if err != nil {
-			return fmt.Errorf("runtime: %w", err)
-		}
-		p.Roots = append(p.Roots, &lstate.Root{Root: root, Path: g.dir, Writable: g.writable})
-	}
+// grantFiles gives the runtime its own descriptors for the WithFile
+// grants, as os.grants.
+func (r *Runtime) grantFiles() error {
 	for _, g := range r.cfg.files {
 		fd, err := grantFd(g.f, g.writable)
 		if err != nil {
 			return fmt.Errorf("runtime: WithFile(%q): %w", g.name, err)
 		}
 		r.st.Fds.Add(fd, nil)
-		if r.st.Grants == nil {
-			r.st.Grants = map[string]int{}
+		if r.st.GrantedFds == nil {
+			r.st.GrantedFds = map[string]int{}
 		}
-		r.st.Grants[g.name] = fd
+		r.st.GrantedFds[g.name] = fd
 	}
 	return nil
 }

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/policy"
+	"github.com/safesh/safesh/internal/state"
 	iomod "github.com/safesh/safesh/modules/io"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -22,8 +24,8 @@ import (
 // chunk at a time; distinct Runtimes are independent and may run
 // concurrently in one process.
 type Runtime struct {
-	L   *lua.LState
-	st  *lstate.State
+	l   *lua.LState
+	st  *state.State
 	cfg config
 
 	mu       sync.Mutex
@@ -47,12 +49,7 @@ type config struct {
 	unrestricted   bool
 	exitProcess    bool
 	grace          time.Duration
-	roots          []rootGrant
-	programs       map[string]bool
-	childEnv       map[string]bool
-	getenv         map[string]bool
-	connect        []lstate.Pattern
-	listen         []lstate.Pattern
+	grants         *policy.Grants // what the Allow options grant
 	files          []fileGrant
 	leaveChildren  bool
 	funcs          []hostFunc
@@ -208,11 +205,18 @@ func New(opts ...Option) (*Runtime, error) {
 		registrySize:  lua.RegistrySize,
 		registryMax:   lua.RegistrySize * 256,
 		grace:         2 * time.Second,
+		grants:        policy.NewGrants(),
 	}
 	for _, opt := range opts {
 		if err := opt(&cfg); err != nil {
+			cfg.grants.Close()
 			return nil, err
 		}
+	}
+	var p policy.Policy = cfg.grants
+	if cfg.unrestricted {
+		cfg.grants.Close()
+		p = policy.AllowAll
 	}
 	L := lua.NewState(lua.Options{
 		SkipOpenLibs:     true,
@@ -221,19 +225,16 @@ func New(opts ...Option) (*Runtime, error) {
 		RegistryMaxSize:  cfg.registryMax,
 		RegistryGrowStep: 1024,
 	})
-	r := &Runtime{L: L, st: lstate.New(), cfg: cfg}
-	r.st.Unrestricted = cfg.unrestricted
+	r := &Runtime{l: L, st: state.New(p), cfg: cfg}
 	r.st.Exit = r.exit
-	lstate.Install(L, r.st)
-	if err := r.applyPolicy(); err != nil {
-		r.st.Fds.CloseAll()
-		r.st.ClosePolicy()
-		L.Close()
-		return nil, err
+	state.Install(L, r.st)
+	err := r.grantFiles()
+	if err == nil {
+		err = r.openLibs()
 	}
-	if err := r.openLibs(); err != nil {
+	if err != nil {
 		r.st.Fds.CloseAll()
-		r.st.ClosePolicy()
+		p.Close()
 		L.Close()
 		return nil, err
 	}
@@ -243,10 +244,10 @@ func New(opts ...Option) (*Runtime, error) {
 
 // LState returns the underlying gopher-lua state, for a host's own
 // functions and modules. Do not use it while a chunk runs.
-func (r *Runtime) LState() *lua.LState { return r.L }
+func (r *Runtime) LState() *lua.LState { return r.l }
 
 func (r *Runtime) setArgs() {
-	t := r.L.NewTable()
+	t := r.l.NewTable()
 	if r.cfg.script >= 0 {
 		for i, a := range r.cfg.argv {
 			t.RawSetInt(i-r.cfg.script, lua.LString(a))
@@ -256,14 +257,14 @@ func (r *Runtime) setArgs() {
 			t.RawSetInt(i+1, lua.LString(a))
 		}
 	}
-	r.L.SetGlobal("arg", t)
+	r.l.SetGlobal("arg", t)
 }
 
 // exit implements os.exit.
 func (r *Runtime) exit(L *lua.LState, code int) {
 	if r.cfg.exitProcess {
 		if err := r.flush(); err != nil {
-			fmt.Fprintf(os.Stderr, "safesh: %s\n", lstate.Message(err))
+			fmt.Fprintf(os.Stderr, "safesh: %s\n", luaerr.Message(err))
 			if code == 0 {
 				code = 1
 			}
@@ -310,7 +311,7 @@ func (r *Runtime) DoString(ctx context.Context, code, name string) error {
 	if name == "" {
 		name = "(string)"
 	}
-	fn, err := r.L.Load(strings.NewReader(code), name)
+	fn, err := r.l.Load(strings.NewReader(code), name)
 	if err != nil {
 		return r.wrap(ctx, err)
 	}
@@ -331,15 +332,15 @@ func (r *Runtime) DoFile(ctx context.Context, path string) error {
 		src, err = readFile(path)
 	}
 	if err != nil {
-		return &Error{Message: "cannot read " + path + ": " + lstate.Message(err), cause: err}
+		return &Error{Message: "cannot read " + path + ": " + luaerr.Message(err), cause: err}
 	}
 	src = skipShebang(src)
 	if r.cfg.script < 0 {
-		if t, ok := r.L.GetGlobal("arg").(*lua.LTable); ok {
+		if t, ok := r.l.GetGlobal("arg").(*lua.LTable); ok {
 			t.RawSetInt(0, lua.LString(path))
 		}
 	}
-	fn, err := r.L.Load(strings.NewReader(string(src)), name)
+	fn, err := r.l.Load(strings.NewReader(string(src)), name)
 	if err != nil {
 		return r.wrap(ctx, err)
 	}
@@ -375,7 +376,7 @@ func readFd(fd int) ([]byte, error) {
 
 // CallGlobal calls the global function name with args, as Call does.
 func (r *Runtime) CallGlobal(ctx context.Context, name string, args ...lua.LValue) ([]lua.LValue, error) {
-	fn, ok := r.L.GetGlobal(name).(*lua.LFunction)
+	fn, ok := r.l.GetGlobal(name).(*lua.LFunction)
 	if !ok {
 		return nil, fmt.Errorf("runtime: %s is not a function", name)
 	}
@@ -428,12 +429,12 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 		defer cancel()
 	}
 	if runCtx.Done() != nil {
-		r.L.SetContext(runCtx)
+		r.l.SetContext(runCtx)
 		if err := r.st.SetContext(runCtx); err != nil {
 			return nil, err
 		}
 		defer func() {
-			r.L.RemoveContext()
+			r.l.RemoveContext()
 			r.st.ClearContext()
 		}()
 	}
@@ -442,26 +443,26 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 	r.mu.Unlock()
 
 	chunk := r.st.BeginChunk()
-	r.L.Push(fn)
+	r.l.Push(fn)
 	for _, a := range args {
-		r.L.Push(a)
+		r.l.Push(a)
 	}
-	err := r.L.PCall(len(args), lua.MultRet, nil)
+	err := r.l.PCall(len(args), lua.MultRet, nil)
 	if ctx.Err() != nil && !r.cfg.leaveChildren {
 		r.st.KillChildrenSince(chunk)
 	}
 	var results []lua.LValue
 	if err == nil {
-		for i := 1; i <= r.L.GetTop(); i++ {
-			results = append(results, r.L.Get(i))
+		for i := 1; i <= r.l.GetTop(); i++ {
+			results = append(results, r.l.Get(i))
 		}
 	}
-	r.L.SetTop(0)
+	r.l.SetTop(0)
 	ferr := r.flush()
 	if werr := r.wrap(ctx, err); werr != nil || ferr == nil {
 		return results, werr
 	}
-	return results, &Error{Message: "standard output: " + lstate.Message(ferr), cause: ferr}
+	return results, &Error{Message: "standard output: " + luaerr.Message(ferr), cause: ferr}
 }
 
 // wrap turns what PCall or Load returned into the Runtime's errors.
@@ -499,10 +500,10 @@ func (r *Runtime) describe(v lua.LValue) string {
 		return v.String()
 	}
 	var s string
-	err := r.L.CallByParam(lua.P{Fn: r.L.GetGlobal("tostring"), NRet: 1, Protect: true}, v)
+	err := r.l.CallByParam(lua.P{Fn: r.l.GetGlobal("tostring"), NRet: 1, Protect: true}, v)
 	if err == nil {
-		s = r.L.Get(-1).String()
-		r.L.Pop(1)
+		s = r.l.Get(-1).String()
+		r.l.Pop(1)
 		return s
 	}
 	return v.String()
@@ -526,9 +527,9 @@ func (r *Runtime) Close() error {
 	r.mu.Unlock()
 	err := errors.Join(r.flush(), r.st.Fds.CloseAll())
 	r.st.ReapChildren(r.cfg.grace)
-	r.st.ClosePolicy()
+	r.st.Policy.Close()
 	r.st.Close()
-	r.L.Close()
+	r.l.Close()
 	return err
 }
 

@@ -1,7 +1,8 @@
 package runtime
 
 import (
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/luaargs"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -20,9 +21,9 @@ func openString(L *lua.LState) int {
 		return n
 	}
 	mod.RawSetString("rep", L.NewFunction(func(L *lua.LState) int {
-		s, count := L.CheckString(1), float64(L.CheckNumber(2))
-		if count >= 1 && float64(len(s))*count > float64(lstate.MemorySize()) {
-			lstate.ArgError(L, 2, "resulting string too large")
+		s, count := luaargs.CheckString(L, 1), luaargs.CheckNumber(L, 2)
+		if count >= 1 && float64(len(s))*count > float64(inherit.MemorySize()) {
+			luaargs.ArgError(L, 2, "resulting string too large")
 		}
 		return rep.GFunction(L)
 	}))

@@ -347,3 +347,92 @@ func TestPolicyRefusesBeforeLookup(t *testing.T) {
 		})
 	}
 }
+
+// TestAllowRunChecksWhatRuns checks that a program named by a relative
+// path, or found on a relative PATH, is checked where the child will find
+// it (from its cwd), not where the host's cwd would: a plugin allowed
+// x/tool, with the host's cwd x, must not run a tool of its own making by
+// asking for "./tool" in a directory it can write.
+func TestAllowRunChecksWhatRuns(t *testing.T) {
+	top := t.TempDir()
+	x, rw := filepath.Join(top, "x"), filepath.Join(top, "rw")
+	for _, d := range []string{x, rw} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(x, "tool"), []byte("#!/bin/sh\necho allowed\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(x)
+	r, err := runtime.New(runtime.AllowRun(filepath.Join(x, "tool"), "/bin/sh"), runtime.AllowWrite(rw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	r.LState().SetGlobal("RW", lua.LString(rw))
+	code := `
+		local sp = require("subprocess")
+		local f = assert(io.open(RW .. "/tool", "w")) f:write("#!/bin/sh\necho planted\n") f:close()
+		-- (a plugin cannot chmod yet: the host makes it executable below)
+		assert(sp.check_output({"./tool"}) == "allowed\n", "the allowed tool, from the host's cwd")
+		for _, c in ipairs({
+			{{"./tool"}, {cwd = RW}},
+			{{"tool"}, {cwd = RW, env = {PATH = "."}}},
+			{{"../rw/tool"}, {}},
+		}) do
+			local out, msg, errno = sp.run(c[1], c[2])
+			assert(out == nil and errno == os.errno.EPERM, "ran " .. c[1][1] .. ": " .. tostring(msg))
+		end
+	`
+	if err := os.WriteFile(filepath.Join(rw, "tool"), nil, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.DoString(context.Background(), code, "relative"); err != nil {
+		t.Fatal(describe(err))
+	}
+}
+
+// TestGrantsAddUp checks that grants combine whatever their order: a
+// directory granted for reading and for writing is writable, and a
+// writable directory inside a read-only one stays writable.
+func TestGrantsAddUp(t *testing.T) {
+	top := t.TempDir()
+	inner := filepath.Join(top, "inner")
+	if err := os.Mkdir(inner, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name  string
+		opts  []runtime.Option
+		write []string // relative to top: must be writable
+		ro    []string // must be refused
+	}{
+		{"read then write", []runtime.Option{runtime.AllowRead(top), runtime.AllowWrite(top)}, []string{"a", "inner/a"}, nil},
+		{"write then read", []runtime.Option{runtime.AllowWrite(top), runtime.AllowRead(top)}, []string{"b", "inner/b"}, nil},
+		{"writable inside read-only", []runtime.Option{runtime.AllowRead(top), runtime.AllowWrite(inner)}, []string{"inner/c"}, []string{"c"}},
+		{"read-only inside writable", []runtime.Option{runtime.AllowWrite(top), runtime.AllowRead(inner)}, []string{"d", "inner/d"}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := runtime.New(c.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			L := r.LState()
+			L.SetGlobal("TOP", lua.LString(top))
+			for _, p := range c.write {
+				if err := r.DoString(context.Background(), `assert(io.open(TOP .. "/`+p+`", "w")):close()
+					assert(io.open(TOP .. "/`+p+`")):close()`, p); err != nil {
+					t.Errorf("%s: %s", p, describe(err))
+				}
+			}
+			for _, p := range c.ro {
+				if err := r.DoString(context.Background(), `local f, msg = io.open(TOP .. "/`+p+`", "w")
+					assert(f == nil and msg:find("read%-only"), tostring(msg))`, p); err != nil {
+					t.Errorf("%s: %s", p, describe(err))
+				}
+			}
+		})
+	}
+}

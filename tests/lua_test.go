@@ -15,42 +15,23 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/rogpeppe/go-internal/testscript"
-	"github.com/safesh/safesh/internal/cli"
 	"github.com/safesh/safesh/internal/fdtest"
 	"github.com/safesh/safesh/runtime"
 	lua "github.com/yuin/gopher-lua"
 )
 
-// TestMain puts lsfds (see fdtest) on PATH, and makes the test binary also
-// serve as the command safesh, which testscript puts first on PATH for the
-// tests and their children.
+// TestMain builds the real safesh command and lsfds (see fdtest) and puts
+// them first on PATH, for the command-line, terminal and example tests
+// and the children of every test.
 func TestMain(m *testing.M) {
-	tm := testscript.TestingM(m)
-	if os.Getenv("SAFESH_FDTEST_DIR") == "" && filepath.Base(os.Args[0]) != "safesh" {
-		dir, err := fdtest.Install()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(2)
-		}
-		os.Setenv("SAFESH_FDTEST_DIR", dir)
-		tm = cleanupM{m, dir}
+	dir, err := fdtest.Install("github.com/safesh/safesh/cmd/safesh")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
 	}
-	testscript.Main(tm, map[string]func(){
-		"safesh": func() { os.Exit(cli.Run()) },
-	})
-}
-
-// cleanupM removes lsfds's directory once the tests have run:
-// testscript.Main exits without returning.
-type cleanupM struct {
-	m   *testing.M
-	dir string
-}
-
-func (c cleanupM) Run() int {
-	defer os.RemoveAll(c.dir)
-	return c.m.Run()
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // TestLua runs each tests/lua/*.lua in a fresh runtime: the test passes

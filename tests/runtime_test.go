@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -209,4 +210,51 @@ func TestCancelKillsChildren(t *testing.T) {
 		}
 		r.Close()
 	}
+}
+
+// TestSpawnRoutesUseHostStreams runs a child through every route that
+// starts one, in a runtime whose standard streams are Go values, and
+// checks that each child reads the host's reader and writes to the host's
+// writers: none may reach the process's own descriptors 0, 1 and 2.
+func TestSpawnRoutesUseHostStreams(t *testing.T) {
+	const sh = `"echo out; echo err >&2; cat"`
+	cases := []struct {
+		name, code, stdout, stderr string
+	}{
+		{"os.execute", `os.execute(` + sh + `)`, "out\nin\n", "err\n"},
+		{"io.popen r", `local f = io.popen(` + sh + `) io.write("[", f:read("*a"), "]") f:close()`, "[out\nin\n]", "err\n"},
+		{"io.popen w", `local f = io.popen(` + sh + `, "w") f:write("w\n") f:close()`, "out\nw\n", "err\n"},
+		{"subprocess.run", `sp.run({"sh", "-c", ` + sh + `})`, "out\nin\n", "err\n"},
+		{"subprocess.Popen", `sp.Popen({"sh", "-c", ` + sh + `}):wait()`, "out\nin\n", "err\n"},
+		{"subprocess.call", `sp.call(` + sh + `, {shell = true})`, "out\nin\n", "err\n"},
+		{"subprocess.pipeline", `sp.pipeline({{"sh", "-c", ` + sh + `}, {"sh", "-c", "cat; echo err2 >&2"}})`, "out\nin\n", "err\nerr2\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr strings.Builder
+			r, err := runtime.New(runtime.Unrestricted(), runtime.WithStdin(strings.NewReader("in\n")),
+				runtime.WithStdout(&stdout), runtime.WithStderr(&stderr))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if err := r.DoString(context.Background(), `sp = require("subprocess") `+c.code, c.name); err != nil {
+				t.Fatal(describe(err))
+			}
+			if got := stdout.String(); got != c.stdout {
+				t.Errorf("stdout = %q; want %q", got, c.stdout)
+			}
+			// Stages of a pipeline write to standard error at once.
+			if got := sortedLines(stderr.String()); got != sortedLines(c.stderr) {
+				t.Errorf("stderr = %q; want %q", stderr.String(), c.stderr)
+			}
+		})
+	}
+}
+
+// sortedLines returns the lines of s, sorted.
+func sortedLines(s string) string {
+	lines := strings.SplitAfter(s, "\n")
+	slices.Sort(lines)
+	return strings.Join(lines, "")
 }

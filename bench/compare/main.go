@@ -16,13 +16,13 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/safesh/safesh/bench"
-	"github.com/safesh/safesh/internal/cli"
 )
 
 var (
@@ -35,8 +35,11 @@ var (
 func main() {
 	flag.Parse()
 	// Measure what users of the command get: it sets the garbage
-	// collector's target (GOGC in the environment overrides it).
-	cli.TuneGC()
+	// collector's target to cli.GCPercent (cmd/safesh/internal/cli), and
+	// GOGC in the environment overrides it.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 	dir, err := bench.TempDir()
 	if err != nil {
 		fail(err)

@@ -12,7 +12,7 @@ package main
 import (
 	"os"
 
-	"github.com/safesh/safesh/internal/cli"
+	"github.com/safesh/safesh/cmd/safesh/internal/cli"
 )
 
 func main() { os.Exit(cli.Run()) }

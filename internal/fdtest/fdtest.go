@@ -46,19 +46,22 @@ func Main(m *testing.M) {
 	os.Exit(code)
 }
 
-// Install builds lsfds into a new temporary directory and puts that first
-// on PATH. It returns the directory.
-func Install() (string, error) {
+// Install builds lsfds, and the commands of the packages cmds (as
+// "github.com/safesh/safesh/cmd/safesh"), into a new temporary directory
+// and puts that first on PATH. It returns the directory.
+func Install(cmds ...string) (string, error) {
 	dir, err := os.MkdirTemp("", "fdtest")
 	if err != nil {
 		return "", err
 	}
-	// go test puts its own GOROOT/bin first on the tests' PATH.
-	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "lsfds"), "github.com/safesh/safesh/internal/fdtest/lsfds")
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
-		return "", fmt.Errorf("building lsfds: %v\n%s", err, out)
+	for _, pkg := range append([]string{"github.com/safesh/safesh/internal/fdtest/lsfds"}, cmds...) {
+		// go test puts its own GOROOT/bin first on the tests' PATH.
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, filepath.Base(pkg)), pkg)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			os.RemoveAll(dir)
+			return "", fmt.Errorf("building %s: %v\n%s", pkg, err, out)
+		}
 	}
 	os.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	return dir, nil

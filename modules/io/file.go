@@ -8,7 +8,7 @@ import (
 	"syscall"
 
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/state"
 )
 
 // Buffering modes, as setvbuf names them.
@@ -36,7 +36,7 @@ var errClosed = errors.New("attempt to use a closed file")
 // seeking discards the read-ahead; unlike C, a script need not call seek
 // between the two.
 type File struct {
-	st       *lstate.State
+	st       *state.State
 	fd       int    // -1 once closed
 	name     string // for tostring and errors
 	readable bool
@@ -61,7 +61,7 @@ type File struct {
 }
 
 // newFile returns a File for fd; it does not register it in the FdTable.
-func newFile(st *lstate.State, fd int, name string, readable, writable bool) *File {
+func newFile(st *state.State, fd int, name string, readable, writable bool) *File {
 	f := &File{st: st, fd: fd, name: name, readable: readable, writable: writable, size: defaultBufSize}
 	if fd >= 0 {
 		f.mayBlock = st.Fds.Kind(fd).MayBlock()
@@ -75,7 +75,7 @@ func (f *File) Fd() int { return f.fd }
 // Closed reports whether the file has been closed.
 func (f *File) Closed() bool { return f.fd < 0 && f.reader == nil && f.writer == nil }
 
-// Release implements lstate.Owner: the descriptor is being closed by
+// Release implements state.Owner: the descriptor is being closed by
 // number, so flush what is pending, and forget the descriptor. It returns
 // the flush's error: what could not be written.
 func (f *File) Release() error {

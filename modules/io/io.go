@@ -27,7 +27,9 @@ import (
 	"syscall"
 
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaargs"
+	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/state"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -36,7 +38,7 @@ const TypeName = "FILE*"
 
 // lib is the io module of one runtime.
 type lib struct {
-	st              *lstate.State
+	st              *state.State
 	stdin, stdout   *lua.LUserData
 	stderr          *lua.LUserData
 	input, output   *lua.LUserData // the defaults
@@ -57,7 +59,7 @@ type Streams struct {
 // own descriptor (0, 1 or 2). It must run once per runtime, before the io
 // module is loaded.
 func Open(L *lua.LState, s Streams) {
-	st := lstate.Get(L)
+	st := state.Get(L)
 	l := &lib{st: st}
 	l.methods = L.NewTable()
 	L.SetFuncs(l.methods, map[string]lua.LGFunction{
@@ -91,7 +93,7 @@ func Open(L *lua.LState, s Streams) {
 	st.Stdout, st.Stderr = stdoutFile, stderr.Value.(*File)
 	for i, ud := range []*lua.LUserData{stdin, stdout, stderr} {
 		f := ud.Value.(*File)
-		st.Stdio[i] = lstate.StdStream{Fd: f.fd}
+		st.Stdio[i] = state.StdStream{Fd: f.fd}
 		if f.reader != nil {
 			st.Stdio[i].Stream = f.reader
 		} else if f.writer != nil {
@@ -199,7 +201,7 @@ func Loader(L *lua.LState) int {
 func checkFile(L *lua.LState, n int) *File {
 	f, ok := FileOf(L.Get(n))
 	if !ok {
-		lstate.TypeError(L, n, TypeName)
+		luaargs.TypeError(L, n, TypeName)
 	}
 	if f.Closed() {
 		L.RaiseError("attempt to use a closed file")
@@ -211,7 +213,7 @@ func fileToString(L *lua.LState) int {
 	f, ok := FileOf(L.Get(1))
 	switch {
 	case !ok:
-		lstate.TypeError(L, 1, TypeName)
+		luaargs.TypeError(L, 1, TypeName)
 	case f.Closed():
 		L.Push(lua.LString("file (closed)"))
 	default:
@@ -223,13 +225,13 @@ func fileToString(L *lua.LState) int {
 // pushResult pushes true, or nil, message, errno.
 func pushResult(L *lua.LState, err error) int {
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LTrue)
 	return 1
 }
 
-// fileClose implements file:close() and io.close(file).
+// closeFile implements file:close() and io.close(file).
 func (l *lib) closeFile(L *lua.LState, f *File) int {
 	if f.std {
 		L.Push(lua.LNil)
@@ -239,7 +241,7 @@ func (l *lib) closeFile(L *lua.LState, f *File) int {
 	}
 	extra, err := f.Close()
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LTrue)
 	for _, v := range extra {
@@ -275,10 +277,10 @@ func (l *lib) write(L *lua.LState, f *File, self, from int) int {
 		case lua.LNumber:
 			err = f.Write([]byte(v.String()))
 		default:
-			lstate.TypeError(L, i-from+1, "string")
+			luaargs.TypeError(L, i-from+1, "string")
 		}
 		if err != nil {
-			return lstate.PushError(L, err)
+			return luaerr.PushError(L, err)
 		}
 	}
 	if self > 0 {
@@ -321,7 +323,7 @@ func (l *lib) readFormat(L *lua.LState, f *File, format lua.LValue, n int) int {
 	case lua.LNumber:
 		count := int(v)
 		if float64(v) != float64(count) || count < 0 {
-			lstate.ArgError(L, n, "invalid format")
+			luaargs.ArgError(L, n, "invalid format")
 		}
 		var p []byte
 		var ok bool
@@ -368,13 +370,13 @@ func (l *lib) readFormat(L *lua.LState, f *File, format lua.LValue, n int) int {
 				}
 			}
 		default:
-			lstate.ArgError(L, n, "invalid format")
+			luaargs.ArgError(L, n, "invalid format")
 		}
 	default:
-		lstate.ArgError(L, n, "invalid format")
+		luaargs.ArgError(L, n, "invalid format")
 	}
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	return 1
 }
@@ -383,11 +385,11 @@ var whenceNames = map[string]int{"set": goio.SeekStart, "cur": goio.SeekCurrent,
 
 func (l *lib) fileSeek(L *lua.LState) int {
 	f := checkFile(L, 1)
-	whence := whenceNames[lstate.CheckOption(L, 2, "cur", "set", "cur", "end")]
-	offset := lstate.OptInt(L, 3, 0)
+	whence := whenceNames[luaargs.CheckOption(L, 2, "cur", "set", "cur", "end")]
+	offset := luaargs.OptInt(L, 3, 0)
 	pos, err := f.Seek(int64(offset), whence)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LNumber(pos))
 	return 1
@@ -395,13 +397,13 @@ func (l *lib) fileSeek(L *lua.LState) int {
 
 func (l *lib) fileSetvbuf(L *lua.LState) int {
 	f := checkFile(L, 1)
-	mode := lstate.CheckOption(L, 2, "", "no", "full", "line")
-	size := lstate.OptInt(L, 3, defaultBufSize)
+	mode := luaargs.CheckOption(L, 2, "", "no", "full", "line")
+	size := luaargs.OptInt(L, 3, defaultBufSize)
 	if size <= 0 {
-		lstate.ArgError(L, 3, "size must be positive")
+		luaargs.ArgError(L, 3, "size must be positive")
 	}
 	if err := f.Flush(); err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	f.mode = map[string]int{"no": bufNone, "full": bufFull, "line": bufLine}[mode]
 	f.size = min(size, maxBufSize)
@@ -425,7 +427,7 @@ func (l *lib) fileGetInheritable(L *lua.LState) int {
 	f := checkFile(L, 1)
 	inh, err := inherit.Inheritable(f.fd)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LBool(inh))
 	return 1
@@ -433,7 +435,7 @@ func (l *lib) fileGetInheritable(L *lua.LState) int {
 
 func (l *lib) fileSetInheritable(L *lua.LState) int {
 	f := checkFile(L, 1)
-	return pushResult(L, inherit.SetInheritable(f.fd, lstate.CheckBool(L, 2)))
+	return pushResult(L, inherit.SetInheritable(f.fd, luaargs.CheckBool(L, 2)))
 }
 
 // fileLines implements file:lines(): an iterator over the lines of the
@@ -455,7 +457,7 @@ func linesIter(L *lua.LState) int {
 	}
 	line, ok, err := f.readLine(false)
 	if err != nil {
-		L.RaiseError("%s", lstate.Message(err))
+		L.RaiseError("%s", luaerr.Message(err))
 	}
 	if !ok {
 		if lua.LVAsBool(L.Get(lua.UpvalueIndex(2))) {
@@ -470,11 +472,11 @@ func linesIter(L *lua.LState) int {
 
 // open opens path with a mode string and returns the new file's userdata.
 func (l *lib) open(L *lua.LState, path, mode string) (*lua.LUserData, error) {
-	flags, readable, writable, ok := lstate.ParseMode(mode)
+	flags, readable, writable, ok := ParseMode(mode)
 	if !ok {
 		return nil, errInvalidMode
 	}
-	fd, err := l.st.Open(path, flags, 0o666)
+	fd, err := l.st.Policy.Open(path, flags, 0o666)
 	if err != nil {
 		return nil, err
 	}
@@ -486,14 +488,14 @@ func (l *lib) open(L *lua.LState, path, mode string) (*lua.LUserData, error) {
 var errInvalidMode = fmt.Errorf("invalid mode")
 
 func (l *lib) ioOpen(L *lua.LState) int {
-	path := lstate.CheckString(L, 1)
-	mode := lstate.OptString(L, 2, "r")
+	path := luaargs.CheckString(L, 1)
+	mode := luaargs.OptString(L, 2, "r")
 	ud, err := l.open(L, path, mode)
 	if err == errInvalidMode {
-		lstate.ArgError(L, 2, "invalid mode '"+mode+"'")
+		luaargs.ArgError(L, 2, "invalid mode '"+mode+"'")
 	}
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(ud)
 	return 1
@@ -523,17 +525,17 @@ func (l *lib) setDefault(L *lua.LState, def **lua.LUserData, mode string) int {
 	switch v := L.Get(1).(type) {
 	case *lua.LNilType:
 	case lua.LString, lua.LNumber:
-		path := lstate.CheckString(L, 1)
+		path := luaargs.CheckString(L, 1)
 		ud, err := l.open(L, path, mode)
 		if err != nil {
-			L.RaiseError("%s", lstate.Message(err))
+			L.RaiseError("%s", luaerr.Message(err))
 		}
 		*def = ud
 	case *lua.LUserData:
 		checkFile(L, 1)
 		*def = v
 	default:
-		lstate.TypeError(L, 1, "file or string")
+		luaargs.TypeError(L, 1, "file or string")
 	}
 	L.Push(*def)
 	return 1
@@ -548,10 +550,10 @@ func (l *lib) ioLines(L *lua.LState) int {
 		L.Push(L.NewClosure(linesIter, l.input, lua.LFalse))
 		return 1
 	}
-	path := lstate.CheckString(L, 1)
+	path := luaargs.CheckString(L, 1)
 	ud, err := l.open(L, path, "r")
 	if err != nil {
-		L.RaiseError("%s", lstate.Message(err))
+		L.RaiseError("%s", luaerr.Message(err))
 	}
 	L.Push(L.NewClosure(linesIter, ud, lua.LTrue))
 	return 1
@@ -576,7 +578,7 @@ func (l *lib) ioWrite(L *lua.LState) int {
 }
 
 func (l *lib) ioType(L *lua.LState) int {
-	L.CheckAny(1)
+	luaargs.CheckAny(L, 1)
 	f, ok := FileOf(L.Get(1))
 	switch {
 	case !ok:
@@ -591,9 +593,9 @@ func (l *lib) ioType(L *lua.LState) int {
 
 // ioTmpfile creates an unnamed file that disappears when closed.
 func (l *lib) ioTmpfile(L *lua.LState) int {
-	fd, err := l.st.OpenTmpfile()
+	fd, err := l.st.Policy.OpenTmpfile()
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	f := newFile(l.st, fd, "tmpfile", true, true)
 	l.st.Fds.Add(fd, f)
@@ -612,7 +614,7 @@ func (l *lib) print(L *lua.LState) int {
 	for i := 1; i <= top; i++ {
 		if i > 1 {
 			if err := f.Write([]byte{'\t'}); err != nil {
-				L.RaiseError("print: %s", lstate.Message(err))
+				L.RaiseError("print: %s", luaerr.Message(err))
 			}
 		}
 		var s string
@@ -633,11 +635,11 @@ func (l *lib) print(L *lua.LState) int {
 			s = string(str)
 		}
 		if err := f.Write(unsafeBytes(s)); err != nil {
-			L.RaiseError("print: %s", lstate.Message(err))
+			L.RaiseError("print: %s", luaerr.Message(err))
 		}
 	}
 	if err := f.Write([]byte{'\n'}); err != nil {
-		L.RaiseError("print: %s", lstate.Message(err))
+		L.RaiseError("print: %s", luaerr.Message(err))
 	}
 	return 0
 }

@@ -6,7 +6,7 @@ import (
 	"slices"
 
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaargs"
 )
 
 // readLine returns the next line without its newline (with it, if keep is
@@ -204,6 +204,6 @@ func (f *File) readNumber() (float64, bool, error) {
 		for accept("0123456789") {
 		}
 	}
-	n, ok := lstate.ParseNumber(string(buf))
+	n, ok := luaargs.ParseNumber(string(buf))
 	return n, ok, nil
 }

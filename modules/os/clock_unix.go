@@ -6,7 +6,7 @@ import (
 	"os"
 	"syscall"
 
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaerr"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -19,7 +19,7 @@ func clockFunc() lua.LGFunction { return clock }
 func clock(L *lua.LState) int {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return lstate.PushError(L, os.NewSyscallError("getrusage", err))
+		return luaerr.PushError(L, os.NewSyscallError("getrusage", err))
 	}
 	L.Push(lua.LNumber(float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9))
 	return 1

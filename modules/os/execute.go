@@ -3,42 +3,37 @@ package os
 import (
 	goos "os"
 
-	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaargs"
+	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/spawn"
 	lua "github.com/yuin/gopher-lua"
 )
 
 // execute implements os.execute([command]): command runs under /bin/sh -c
-// with descriptors 0, 1 and 2 only. It returns the exit status as a
-// number, as Lua 5.1 scripts compare it with 0 (128+N when killed by
-// signal N, as a shell reports it), then "exit" or "signal" and the status
-// or signal number, as Lua 5.2 adds. With no command it returns 1 if a
-// shell is available, 0 if not. A shell that cannot be started gives
-// nil, message, errno.
+// with the runtime's standard streams and no other descriptor. It returns
+// the exit status as a number, as Lua 5.1 scripts compare it with 0
+// (128+N when killed by signal N, as a shell reports it), then "exit" or
+// "signal" and the status or signal number, as Lua 5.2 adds. With no
+// command it returns 1 if a shell is available, 0 if not. A shell that
+// cannot be started gives nil, message, errno.
 func (l *lib) execute(L *lua.LState) int {
 	if L.Get(1) == lua.LNil {
 		ok := 0
-		if fi, err := goos.Stat("/bin/sh"); err == nil && fi.Mode()&0o111 != 0 && l.st.CheckProgram("/bin/sh") == nil {
+		if fi, err := goos.Stat("/bin/sh"); err == nil && fi.Mode()&0o111 != 0 && l.st.Policy.Program("/bin/sh") == nil {
 			ok = 1
 		}
 		L.Push(lua.LNumber(ok))
 		return 1
 	}
-	cmd := lstate.CheckString(L, 1)
-	if err := l.st.CheckProgram("/bin/sh"); err != nil {
-		return lstate.PushError(L, err)
-	}
-	l.st.FlushStdout()
-	p, err := inherit.StartProcess("/bin/sh", []string{"sh", "-c", cmd}, &inherit.ProcAttr{Env: l.st.ChildEnv(nil)})
+	cmd := luaargs.CheckString(L, 1)
+	c, err := spawn.Start(l.st, &spawn.Spec{Program: "/bin/sh", Argv: []string{"sh", "-c", cmd}})
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
-	l.st.AddChild(p, false)
-	if _, err := l.st.WaitProcess(p, -1); err != nil {
-		return lstate.PushError(L, err)
+	if _, err := c.Wait(-1); err != nil {
+		return luaerr.PushError(L, err)
 	}
-	status, _ := p.Done()
-	l.st.RemoveChild(p)
+	status, _ := c.Status()
 	if status.Signal != 0 {
 		L.Push(lua.LNumber(128 + int(status.Signal)))
 		L.Push(lua.LString("signal"))

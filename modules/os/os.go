@@ -35,21 +35,23 @@ import (
 	"unsafe"
 
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaargs"
+	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/state"
 	iomod "github.com/safesh/safesh/modules/io"
 	lua "github.com/yuin/gopher-lua"
 )
 
 // lib is the os module of one runtime.
 type lib struct {
-	st  *lstate.State
+	st  *state.State
 	buf []byte // os.read's buffer for reads of up to 64 KiB
 }
 
 // Loader adds safesh's functions to the global os table (which the
 // runtime has filled with Lua's own first) and returns it.
 func Loader(L *lua.LState) int {
-	l := &lib{st: lstate.Get(L)}
+	l := &lib{st: state.Get(L)}
 	mod, ok := L.GetGlobal("os").(*lua.LTable)
 	if !ok {
 		mod = L.NewTable()
@@ -80,7 +82,7 @@ func Loader(L *lua.LState) int {
 	if clock := clockFunc(); clock != nil {
 		mod.RawSetString("clock", L.NewFunction(clock))
 	}
-	if !l.st.Unrestricted {
+	if !l.st.Policy.Unrestricted() {
 		// gopher-lua's os.setenv would change the host's environment.
 		mod.RawSetString("setenv", lua.LNil)
 	}
@@ -88,8 +90,8 @@ func Loader(L *lua.LState) int {
 		mod.RawSetString(name, lua.LNumber(v))
 	}
 	mod.RawSetString("errno", errnoTable(L))
-	grants := L.CreateTable(0, len(l.st.Grants))
-	for name, fd := range l.st.Grants {
+	grants := L.CreateTable(0, len(l.st.GrantedFds))
+	for name, fd := range l.st.GrantedFds {
 		grants.RawSetString(name, lua.LNumber(fd))
 	}
 	mod.RawSetString("grants", grants)
@@ -100,34 +102,34 @@ func Loader(L *lua.LState) int {
 // fd returns argument n as a descriptor the script may use: in a
 // restricted runtime, one it owns.
 func (l *lib) fd(L *lua.LState, n int, op string) (int, error) {
-	fd := lstate.CheckFd(L, n)
+	fd := luaargs.CheckFd(L, n)
 	return fd, l.st.Usable(fd, op)
 }
 
 func (l *lib) open(L *lua.LState) int {
-	path := lstate.CheckString(L, 1)
+	path := luaargs.CheckString(L, 1)
 	var flags int
 	switch v := L.Get(2).(type) {
 	case lua.LNumber:
-		flags = lstate.CheckInt(L, 2)
+		flags = luaargs.CheckInt(L, 2)
 		if flags < 0 || flags&^knownFlags != 0 {
-			lstate.ArgError(L, 2, "invalid flags (a sum of os.O_* constants expected)")
+			luaargs.ArgError(L, 2, "invalid flags (a sum of os.O_* constants expected)")
 		}
 	case lua.LString:
 		var ok bool
-		if flags, _, _, ok = lstate.ParseMode(string(v)); !ok {
-			lstate.ArgError(L, 2, "invalid mode '"+string(v)+"'")
+		if flags, _, _, ok = iomod.ParseMode(string(v)); !ok {
+			luaargs.ArgError(L, 2, "invalid mode '"+string(v)+"'")
 		}
 	default:
-		lstate.TypeError(L, 2, "number or string")
+		luaargs.TypeError(L, 2, "number or string")
 	}
-	mode := lstate.OptInt(L, 3, 0o666)
+	mode := luaargs.OptInt(L, 3, 0o666)
 	if mode < 0 || mode > 0o7777 {
-		lstate.ArgError(L, 3, "invalid mode")
+		luaargs.ArgError(L, 3, "invalid mode")
 	}
-	fd, err := l.st.Open(path, flags, uint32(mode))
+	fd, err := l.st.Policy.Open(path, flags, uint32(mode))
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	l.st.Fds.Add(fd, nil)
 	L.Push(lua.LNumber(fd))
@@ -140,7 +142,7 @@ func (l *lib) close(L *lua.LState) int {
 		err = l.st.Fds.Close(fd)
 	}
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LTrue)
 	return 1
@@ -152,16 +154,16 @@ const maxRead = 16 << 20
 
 func (l *lib) read(L *lua.LState) int {
 	fd, err := l.fd(L, 1, "read")
-	n := lstate.CheckInt(L, 2)
+	n := luaargs.CheckInt(L, 2)
 	if n < 0 {
-		lstate.ArgError(L, 2, "count must be non-negative")
+		luaargs.ArgError(L, 2, "count must be non-negative")
 	}
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	if l.st.Interruptible() && l.st.Fds.Kind(fd).MayBlock() {
 		if _, err := l.st.Wait(fd, false, -1); err != nil {
-			return lstate.PushError(L, err)
+			return luaerr.PushError(L, err)
 		}
 	}
 	var buf []byte
@@ -178,7 +180,7 @@ func (l *lib) read(L *lua.LState) int {
 	}
 	got, err := inherit.Read(fd, buf)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	if n > 64<<10 && got >= len(buf)/2 {
 		// buf is not used again: hand it to the string without a copy.
@@ -191,18 +193,18 @@ func (l *lib) read(L *lua.LState) int {
 
 func (l *lib) write(L *lua.LState) int {
 	fd, err := l.fd(L, 1, "write")
-	s := lstate.CheckString(L, 2)
+	s := luaargs.CheckString(L, 2)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	if l.st.Interruptible() && l.st.Fds.Kind(fd).MayBlock() {
 		if _, err := l.st.Wait(fd, true, -1); err != nil {
-			return lstate.PushError(L, err)
+			return luaerr.PushError(L, err)
 		}
 	}
 	n, err := inherit.Write(fd, unsafe.Slice(unsafe.StringData(s), len(s)))
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LNumber(n))
 	return 1
@@ -212,14 +214,14 @@ var whences = map[string]int{"set": goio.SeekStart, "cur": goio.SeekCurrent, "en
 
 func (l *lib) lseek(L *lua.LState) int {
 	fd, err := l.fd(L, 1, "lseek")
-	offset := lstate.CheckInt(L, 2)
-	whence := whences[lstate.CheckOption(L, 3, "", "set", "cur", "end")]
+	offset := luaargs.CheckInt(L, 2)
+	whence := whences[luaargs.CheckOption(L, 3, "", "set", "cur", "end")]
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	pos, err := inherit.Seek(fd, int64(offset), whence)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LNumber(pos))
 	return 1
@@ -228,7 +230,7 @@ func (l *lib) lseek(L *lua.LState) int {
 func (l *lib) pipe(L *lua.LState) int {
 	r, w, err := inherit.Pipe()
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	l.st.Fds.Add(r, nil)
 	l.st.Fds.Add(w, nil)
@@ -240,11 +242,11 @@ func (l *lib) pipe(L *lua.LState) int {
 func (l *lib) dup(L *lua.LState) int {
 	fd, err := l.fd(L, 1, "dup")
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	nfd, err := inherit.Dup(fd)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	l.st.Fds.Add(nfd, nil)
 	L.Push(lua.LNumber(nfd))
@@ -253,8 +255,8 @@ func (l *lib) dup(L *lua.LState) int {
 
 func (l *lib) dup2(L *lua.LState) int {
 	fd, err := l.fd(L, 1, "dup2")
-	fd2 := lstate.CheckFd(L, 2)
-	inheritable := lstate.OptBool(L, 3, true)
+	fd2 := luaargs.CheckFd(L, 2)
+	inheritable := luaargs.OptBool(L, 3, true)
 	if err == nil {
 		err = l.st.Usable(fd2, "dup2")
 	}
@@ -262,7 +264,7 @@ func (l *lib) dup2(L *lua.LState) int {
 		err = inherit.Dup2(fd, fd2, inheritable)
 	}
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	if fd2 > 2 && !l.st.Fds.Has(fd2) {
 		l.st.Fds.Add(fd2, nil)
@@ -274,11 +276,11 @@ func (l *lib) dup2(L *lua.LState) int {
 func (l *lib) getInheritable(L *lua.LState) int {
 	fd, err := l.fd(L, 1, "get_inheritable")
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	inh, err := inherit.Inheritable(fd)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LBool(inh))
 	return 1
@@ -286,12 +288,12 @@ func (l *lib) getInheritable(L *lua.LState) int {
 
 func (l *lib) setInheritable(L *lua.LState) int {
 	fd, err := l.fd(L, 1, "set_inheritable")
-	inheritable := lstate.CheckBool(L, 2)
+	inheritable := luaargs.CheckBool(L, 2)
 	if err == nil {
 		err = inherit.SetInheritable(fd, inheritable)
 	}
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LTrue)
 	return 1
@@ -300,7 +302,7 @@ func (l *lib) setInheritable(L *lua.LState) int {
 func (l *lib) openpty(L *lua.LState) int {
 	m, s, err := inherit.Openpty()
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	l.st.Fds.Add(m, nil)
 	l.st.Fds.Add(s, nil)
@@ -311,10 +313,10 @@ func (l *lib) openpty(L *lua.LState) int {
 
 func (l *lib) fdopen(L *lua.LState) int {
 	fd, err := l.fd(L, 1, "fdopen")
-	mode := lstate.OptString(L, 2, "r")
-	_, readable, writable, ok := lstate.ParseMode(mode)
+	mode := luaargs.OptString(L, 2, "r")
+	_, readable, writable, ok := iomod.ParseMode(mode)
 	if !ok {
-		lstate.ArgError(L, 2, "invalid mode '"+mode+"'")
+		luaargs.ArgError(L, 2, "invalid mode '"+mode+"'")
 	}
 	if err == nil {
 		if owner, _ := l.st.Fds.Owner(fd); owner != nil {
@@ -324,7 +326,7 @@ func (l *lib) fdopen(L *lua.LState) int {
 		}
 	}
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(iomod.NewFile(L, fd, "fd "+lua.LNumber(fd).String(), readable, writable))
 	return 1
@@ -333,7 +335,7 @@ func (l *lib) fdopen(L *lua.LState) int {
 func (l *lib) fds(L *lua.LState) int {
 	infos, err := inherit.ListFds()
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	t := L.CreateTable(len(infos), 0)
 	for _, info := range infos {
@@ -354,7 +356,7 @@ func (l *lib) fds(L *lua.LState) int {
 // getenv is Lua's os.getenv; a restricted runtime sees only the variables
 // its host allowed.
 func (l *lib) getenv(L *lua.LState) int {
-	v, ok := l.st.Getenv(lstate.CheckString(L, 1))
+	v, ok := l.st.Policy.Getenv(luaargs.CheckString(L, 1))
 	if !ok {
 		L.Push(lua.LNil)
 		return 1
@@ -369,18 +371,18 @@ func osGetpid(L *lua.LState) int {
 }
 
 func (l *lib) remove(L *lua.LState) int {
-	path := lstate.CheckString(L, 1)
-	if err := l.st.Remove(path); err != nil {
-		return lstate.PushError(L, err)
+	path := luaargs.CheckString(L, 1)
+	if err := l.st.Policy.Remove(path); err != nil {
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LTrue)
 	return 1
 }
 
 func (l *lib) rename(L *lua.LState) int {
-	from, to := lstate.CheckString(L, 1), lstate.CheckString(L, 2)
-	if err := l.st.Rename(from, to); err != nil {
-		return lstate.PushError(L, err)
+	from, to := luaargs.CheckString(L, 1), luaargs.CheckString(L, 2)
+	if err := l.st.Policy.Rename(from, to); err != nil {
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LTrue)
 	return 1
@@ -395,7 +397,7 @@ func (l *lib) exit(L *lua.LState) int {
 			code = 1
 		}
 	default:
-		code = lstate.CheckInt(L, 1)
+		code = luaargs.CheckInt(L, 1)
 	}
 	l.st.FlushStdout()
 	if l.st.Exit == nil {
@@ -409,9 +411,9 @@ func (l *lib) exit(L *lua.LState) int {
 // directory, exclusively (O_EXCL), and returns its name, as Lua 5.1 does
 // with mkstemp on POSIX. The descriptor used is closed at once.
 func (l *lib) tmpname(L *lua.LState) int {
-	fd, name, err := l.st.CreateTemp("lua_")
+	fd, name, err := l.st.Policy.CreateTemp("lua_")
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	inherit.Close(fd)
 	L.Push(lua.LString(name))

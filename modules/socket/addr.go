@@ -13,7 +13,8 @@ import (
 	"time"
 
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaargs"
+	"github.com/safesh/safesh/internal/luaerr"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
@@ -30,7 +31,7 @@ const (
 // An IP literal is used as is; "" is the unspecified address (0.0.0.0, or
 // :: for ip6); a name is looked up with Go's resolver, bounded by timeout
 // (negative: none) and interruptible, and only if the runtime's policy
-// lets op reach the name on port (see lstate.State.MayResolve).
+// lets op reach the name on port (see state.State.MayResolve).
 //
 // A name that cannot be resolved gives an errno of its own, since
 // getaddrinfo's EAI_* codes are not errnos: ENOENT when the name does not
@@ -51,7 +52,7 @@ func (l *lib) resolve(host string, port, family int, timeout time.Duration, op s
 		}
 		return []netip.Addr{ip}, nil
 	}
-	if err := l.st.MayResolve(op, host, port); err != nil {
+	if err := l.st.Policy.MayResolve(op, host, port); err != nil {
 		return nil, err
 	}
 	ctx := l.st.Context()
@@ -76,7 +77,7 @@ func (l *lib) resolve(host string, port, family int, timeout time.Duration, op s
 	}
 	if err != nil {
 		if parent := l.st.Context(); parent != nil && parent.Err() != nil {
-			return nil, lstate.ErrInterrupted
+			return nil, luaerr.ErrInterrupted
 		}
 		if ctx.Err() != nil {
 			return nil, errTimeout
@@ -148,17 +149,17 @@ func sockaddrOf(ip netip.Addr, port int) unix.Sockaddr {
 // the address has been used.
 func (l *lib) sockaddr(L *lua.LState, s *Socket, n int, op string) (sa unix.Sockaddr, release func(), err error) {
 	if s.family == unix.AF_UNIX {
-		path := lstate.CheckString(L, n)
+		path := luaargs.CheckString(L, n)
 		if L.Get(n+1) != lua.LNil {
-			lstate.ArgError(L, n+1, "a unix socket's address is a path alone")
+			luaargs.ArgError(L, n+1, "a unix socket's address is a path alone")
 		}
-		safe, release, err := l.st.UnixPath(op, path)
+		safe, release, err := l.st.Policy.UnixPath(op, path)
 		if err != nil {
 			return nil, nil, err
 		}
 		return &unix.SockaddrUnix{Name: safe}, release, nil
 	}
-	host := lstate.CheckString(L, n)
+	host := luaargs.CheckString(L, n)
 	port := checkPort(L, n+1)
 	ip, err := l.resolveOne(host, port, s.family, s.timeout, op)
 	if err != nil {
@@ -174,9 +175,9 @@ func (l *lib) sockaddr(L *lua.LState, s *Socket, n int, op string) (sa unix.Sock
 // against the listen grants, anything else against the connect grants.
 func (l *lib) allowed(op, host string, ip netip.Addr, port int) error {
 	if op == "bind" {
-		return l.st.CheckListen(host, net.IP(ip.AsSlice()), port)
+		return l.st.Policy.Listen(host, net.IP(ip.AsSlice()), port)
 	}
-	return l.st.CheckConnect(host, net.IP(ip.AsSlice()), port)
+	return l.st.Policy.Connect(host, net.IP(ip.AsSlice()), port)
 }
 
 // pushAddr pushes a socket address as scripts see it: host and port, or a

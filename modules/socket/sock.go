@@ -11,17 +11,19 @@ import (
 	"time"
 
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaargs"
+	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/state"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
 
 // A Socket is the value of a socket object: a socket descriptor that the
 // runtime's descriptor table records as owned by it. It implements
-// lstate.Descriptor, so that a socket can be given wherever an fd is taken
-// (subprocess's stdin, stdout, stderr), and lstate.Owner.
+// luaargs.Descriptor, so that a socket can be given wherever an fd is taken
+// (subprocess's stdin, stdout, stderr), and state.Owner.
 type Socket struct {
-	st      *lstate.State
+	st      *state.State
 	fd      int // -1 once closed
 	family  int
 	typ     int
@@ -133,7 +135,7 @@ func (l *lib) push(L *lua.LState, s *Socket) {
 // pushResult pushes true, or nil, message, errno for err.
 func pushResult(L *lua.LState, err error) int {
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LTrue)
 	return 1
@@ -168,7 +170,7 @@ func (l *lib) sockBind(L *lua.LState) int {
 
 func (l *lib) sockListen(L *lua.LState) int {
 	s := checkSock(L, 1)
-	n := max(lstate.OptInt(L, 2, backlog), 0)
+	n := max(luaargs.OptInt(L, 2, backlog), 0)
 	return pushResult(L, inherit.Listen(s.fd, n))
 }
 
@@ -187,7 +189,7 @@ func (l *lib) sockAccept(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	l.push(L, &Socket{st: l.st, fd: nfd, family: s.family, typ: s.typ, timeout: -1})
 	return 1 + pushAddr(L, sa)
@@ -214,10 +216,10 @@ func (s *Socket) send(p []byte, deadline time.Time) (n int, err error) {
 
 func (l *lib) sockSend(L *lua.LState) int {
 	s := checkSock(L, 1)
-	data := lstate.CheckString(L, 2)
+	data := luaargs.CheckString(L, 2)
 	n, err := s.send(bytesOf(data), s.deadline())
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LNumber(n))
 	return 1
@@ -227,12 +229,12 @@ func (l *lib) sockSend(L *lua.LState) int {
 // call, as in Python 3.5 and later.
 func (l *lib) sockSendall(L *lua.LState) int {
 	s := checkSock(L, 1)
-	p := bytesOf(lstate.CheckString(L, 2))
+	p := bytesOf(luaargs.CheckString(L, 2))
 	deadline := s.deadline()
 	for len(p) > 0 {
 		n, err := s.send(p, deadline)
 		if err != nil {
-			return lstate.PushError(L, err)
+			return luaerr.PushError(L, err)
 		}
 		p = p[n:]
 	}
@@ -242,10 +244,10 @@ func (l *lib) sockSendall(L *lua.LState) int {
 
 func (l *lib) sockSendto(L *lua.LState) int {
 	s := checkSock(L, 1)
-	data := lstate.CheckString(L, 2)
+	data := luaargs.CheckString(L, 2)
 	sa, release, err := l.sockaddr(L, s, 3, "sendto")
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	defer release()
 	var n int
@@ -254,7 +256,7 @@ func (l *lib) sockSendto(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LNumber(n))
 	return 1
@@ -262,9 +264,9 @@ func (l *lib) sockSendto(L *lua.LState) int {
 
 // checkSize returns argument n, a byte count.
 func checkSize(L *lua.LState, n int) int {
-	size := lstate.CheckInt(L, n)
+	size := luaargs.CheckInt(L, n)
 	if size < 0 {
-		lstate.ArgError(L, n, "size must be non-negative")
+		luaargs.ArgError(L, n, "size must be non-negative")
 	}
 	return size
 }
@@ -284,7 +286,7 @@ func (l *lib) sockRecv(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	l.pushBytes(L, buf[:n])
 	return 1
@@ -300,7 +302,7 @@ func (l *lib) sockRecvfrom(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	l.pushBytes(L, buf[:n])
 	if from == nil && s.family == unix.AF_UNIX {
@@ -313,7 +315,7 @@ var shutdownHow = map[string]int{"r": unix.SHUT_RD, "w": unix.SHUT_WR, "rw": uni
 
 func (l *lib) sockShutdown(L *lua.LState) int {
 	s := checkSock(L, 1)
-	how := shutdownHow[lstate.CheckOption(L, 2, "", "r", "w", "rw")]
+	how := shutdownHow[luaargs.CheckOption(L, 2, "", "r", "w", "rw")]
 	return pushResult(L, inherit.Shutdown(s.fd, how))
 }
 
@@ -326,7 +328,7 @@ func (l *lib) sockClose(L *lua.LState) int {
 		s, ok = ud.Value.(*Socket)
 	}
 	if !ok {
-		lstate.TypeError(L, 1, "socket")
+		luaargs.TypeError(L, 1, "socket")
 	}
 	return pushResult(L, s.close())
 }
@@ -342,7 +344,7 @@ func (l *lib) sockDup(L *lua.LState) int {
 	s := checkSock(L, 1)
 	nfd, err := inherit.Dup(s.fd)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	l.push(L, &Socket{st: l.st, fd: nfd, family: s.family, typ: s.typ, timeout: s.timeout})
 	return 1
@@ -351,7 +353,7 @@ func (l *lib) sockDup(L *lua.LState) int {
 func (l *lib) sockGetInheritable(L *lua.LState) int {
 	inh, err := inherit.Inheritable(checkSock(L, 1).fd)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LBool(inh))
 	return 1
@@ -359,7 +361,7 @@ func (l *lib) sockGetInheritable(L *lua.LState) int {
 
 func (l *lib) sockSetInheritable(L *lua.LState) int {
 	s := checkSock(L, 1)
-	return pushResult(L, inherit.SetInheritable(s.fd, lstate.CheckBool(L, 2)))
+	return pushResult(L, inherit.SetInheritable(s.fd, luaargs.CheckBool(L, 2)))
 }
 
 // sockSettimeout sets the timeout of every later call: seconds (0 makes
@@ -386,7 +388,7 @@ func (l *lib) sockGettimeout(L *lua.LState) int {
 // settimeout(nil).
 func (l *lib) sockSetblocking(L *lua.LState) int {
 	s := checkSock(L, 1)
-	if lstate.CheckBool(L, 2) {
+	if luaargs.CheckBool(L, 2) {
 		s.timeout = -1
 	} else {
 		s.timeout = 0
@@ -435,7 +437,7 @@ var sockoptNames = func() []string {
 // number, and "linger" false or a number of seconds.
 func (l *lib) sockSetsockopt(L *lua.LState) int {
 	s := checkSock(L, 1)
-	o := sockopts[lstate.CheckOption(L, 2, "", sockoptNames...)]
+	o := sockopts[luaargs.CheckOption(L, 2, "", sockoptNames...)]
 	var err error
 	switch o.kind {
 	case optFlag:
@@ -446,17 +448,17 @@ func (l *lib) sockSetsockopt(L *lua.LState) int {
 				v = 1
 			}
 		case lua.LNumber:
-			if lstate.CheckInt(L, 3) != 0 {
+			if luaargs.CheckInt(L, 3) != 0 {
 				v = 1
 			}
 		default:
-			lstate.TypeError(L, 3, "boolean")
+			luaargs.TypeError(L, 3, "boolean")
 		}
 		err = inherit.SetsockoptInt(s.fd, o.level, o.opt, v)
 	case optInt:
-		v := lstate.CheckInt(L, 3)
+		v := luaargs.CheckInt(L, 3)
 		if v < 0 || v > math.MaxInt32 {
-			lstate.ArgError(L, 3, "value out of range")
+			luaargs.ArgError(L, 3, "value out of range")
 		}
 		err = inherit.SetsockoptInt(s.fd, o.level, o.opt, v)
 	case optLinger:
@@ -465,11 +467,11 @@ func (l *lib) sockSetsockopt(L *lua.LState) int {
 			break
 		}
 		if _, ok := L.Get(3).(lua.LNumber); !ok {
-			lstate.TypeError(L, 3, "number or false")
+			luaargs.TypeError(L, 3, "number or false")
 		}
-		sec := lstate.CheckInt(L, 3)
+		sec := luaargs.CheckInt(L, 3)
 		if sec < 0 || sec > math.MaxInt32 {
-			lstate.ArgError(L, 3, "linger must be a non-negative number of seconds")
+			luaargs.ArgError(L, 3, "linger must be a non-negative number of seconds")
 		}
 		err = inherit.SetLinger(s.fd, true, sec)
 	}
@@ -479,11 +481,11 @@ func (l *lib) sockSetsockopt(L *lua.LState) int {
 // sockGetsockopt returns an option by name, in the form setsockopt takes.
 func (l *lib) sockGetsockopt(L *lua.LState) int {
 	s := checkSock(L, 1)
-	o := sockopts[lstate.CheckOption(L, 2, "", sockoptNames...)]
+	o := sockopts[luaargs.CheckOption(L, 2, "", sockoptNames...)]
 	if o.kind == optLinger {
 		on, sec, err := inherit.Linger(s.fd)
 		if err != nil {
-			return lstate.PushError(L, err)
+			return luaerr.PushError(L, err)
 		}
 		if on {
 			L.Push(lua.LNumber(sec))
@@ -494,7 +496,7 @@ func (l *lib) sockGetsockopt(L *lua.LState) int {
 	}
 	v, err := inherit.GetsockoptInt(s.fd, o.level, o.opt)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	if o.kind == optFlag {
 		L.Push(lua.LBool(v != 0))
@@ -507,7 +509,7 @@ func (l *lib) sockGetsockopt(L *lua.LState) int {
 func (l *lib) sockGetsockname(L *lua.LState) int {
 	sa, err := inherit.Getsockname(checkSock(L, 1).fd)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	return pushAddr(L, sa)
 }
@@ -515,7 +517,7 @@ func (l *lib) sockGetsockname(L *lua.LState) int {
 func (l *lib) sockGetpeername(L *lua.LState) int {
 	sa, err := inherit.Getpeername(checkSock(L, 1).fd)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	return pushAddr(L, sa)
 }

@@ -11,7 +11,9 @@ import (
 	"unsafe"
 
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaargs"
+	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/state"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
@@ -21,7 +23,7 @@ const TypeName = "socket"
 
 // lib is the socket module of one runtime.
 type lib struct {
-	st      *lstate.State
+	st      *state.State
 	mt      *lua.LTable
 	methods *lua.LTable
 	buf     []byte // scratch buffer for recv: a runtime runs one call at a time
@@ -29,7 +31,7 @@ type lib struct {
 
 // Loader returns the socket module's table and installs the socket type.
 func Loader(L *lua.LState) int {
-	l := &lib{st: lstate.Get(L)}
+	l := &lib{st: state.Get(L)}
 	l.methods = L.NewTable()
 	L.SetFuncs(l.methods, map[string]lua.LGFunction{
 		"bind":            l.sockBind,
@@ -120,19 +122,19 @@ func checkSock(L *lua.LState, n int) *Socket {
 		s, ok = ud.Value.(*Socket)
 	}
 	if !ok {
-		lstate.TypeError(L, n, "socket")
+		luaargs.TypeError(L, n, "socket")
 	}
 	if s.fd < 0 {
-		lstate.ArgError(L, n, "socket is closed")
+		luaargs.ArgError(L, n, "socket is closed")
 	}
 	return s
 }
 
 // checkPort returns argument n as a port number.
 func checkPort(L *lua.LState, n int) int {
-	port := lstate.CheckInt(L, n)
+	port := luaargs.CheckInt(L, n)
 	if port < 0 || port > 65535 {
-		lstate.ArgError(L, n, fmt.Sprintf("port must be 0-65535, got %d", port))
+		luaargs.ArgError(L, n, fmt.Sprintf("port must be 0-65535, got %d", port))
 	}
 	return port
 }
@@ -143,9 +145,9 @@ func optTimeout(L *lua.LState, n int) time.Duration {
 	if L.Get(n) == lua.LNil {
 		return -1
 	}
-	sec := lstate.CheckNumber(L, n)
+	sec := luaargs.CheckNumber(L, n)
 	if sec != sec || sec < 0 || sec > float64(1<<62)/float64(time.Second) {
-		lstate.ArgError(L, n, "timeout must be a non-negative number of seconds")
+		luaargs.ArgError(L, n, "timeout must be a non-negative number of seconds")
 	}
 	return time.Duration(sec * float64(time.Second))
 }
@@ -180,23 +182,23 @@ func (l *lib) pushBytes(L *lua.LState, p []byte) {
 func bytesOf(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 func (l *lib) socketSocket(L *lua.LState) int {
-	family := families[lstate.CheckOption(L, 1, "inet", familyNames...)]
-	typ := types[lstate.CheckOption(L, 2, "stream", typeNames...)]
-	proto := lstate.OptInt(L, 3, 0)
+	family := families[luaargs.CheckOption(L, 1, "inet", familyNames...)]
+	typ := types[luaargs.CheckOption(L, 2, "stream", typeNames...)]
+	proto := luaargs.OptInt(L, 3, 0)
 	fd, err := inherit.Socket(family, typ, proto)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	l.push(L, &Socket{st: l.st, fd: fd, family: family, typ: typ, timeout: -1})
 	return 1
 }
 
 func (l *lib) socketSocketpair(L *lua.LState) int {
-	family := families[lstate.CheckOption(L, 1, "unix", familyNames...)]
-	typ := types[lstate.CheckOption(L, 2, "stream", typeNames...)]
+	family := families[luaargs.CheckOption(L, 1, "unix", familyNames...)]
+	typ := types[luaargs.CheckOption(L, 2, "stream", typeNames...)]
 	fds, err := inherit.Socketpair(family, typ, 0)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	l.push(L, &Socket{st: l.st, fd: fds[0], family: family, typ: typ, timeout: -1})
 	l.push(L, &Socket{st: l.st, fd: fds[1], family: family, typ: typ, timeout: -1})
@@ -207,24 +209,24 @@ func (l *lib) socketSocketpair(L *lua.LState) int {
 // caller's. Its family and type are asked of the kernel; those given must
 // agree with them.
 func (l *lib) socketFromfd(L *lua.LState) int {
-	fd := lstate.CheckFd(L, 1)
+	fd := luaargs.CheckFd(L, 1)
 	wantFamily, wantType := -1, -1
 	if L.Get(2) != lua.LNil || L.Get(3) != lua.LNil {
-		wantFamily = families[lstate.CheckOption(L, 2, "", familyNames...)]
-		wantType = types[lstate.CheckOption(L, 3, "stream", typeNames...)]
+		wantFamily = families[luaargs.CheckOption(L, 2, "", familyNames...)]
+		wantType = types[luaargs.CheckOption(L, 3, "stream", typeNames...)]
 	}
 	if err := l.st.Usable(fd, "fromfd"); err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	family, typ, err := inherit.SocketType(fd)
 	if err != nil {
-		return lstate.PushError(L, os.NewSyscallError("fromfd", syscall.Errno(lstate.Errno(err))))
+		return luaerr.PushError(L, os.NewSyscallError("fromfd", syscall.Errno(luaerr.Errno(err))))
 	}
 	if family < 0 {
-		return lstate.PushError(L, os.NewSyscallError("fromfd", syscall.EAFNOSUPPORT))
+		return luaerr.PushError(L, os.NewSyscallError("fromfd", syscall.EAFNOSUPPORT))
 	}
 	if wantFamily >= 0 && (family != wantFamily || typ != wantType) {
-		return lstate.PushError(L, &errnoError{
+		return luaerr.PushError(L, &errnoError{
 			fmt.Sprintf("fromfd: fd %d is a %s %s socket, not %s %s", fd,
 				familyName(family), typeName(typ), familyName(wantFamily), typeName(wantType)),
 			syscall.EINVAL,
@@ -232,7 +234,7 @@ func (l *lib) socketFromfd(L *lua.LState) int {
 	}
 	nfd, err := inherit.Dup(fd)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	l.push(L, &Socket{st: l.st, fd: nfd, family: family, typ: typ, timeout: -1})
 	return 1
@@ -242,12 +244,12 @@ func (l *lib) socketFromfd(L *lua.LState) int {
 // the name resolves to in turn, as Python's create_connection does. The
 // timeout applies to each attempt, and stays set on the socket.
 func (l *lib) socketCreateConnection(L *lua.LState) int {
-	host := lstate.CheckString(L, 1)
+	host := luaargs.CheckString(L, 1)
 	port := checkPort(L, 2)
 	timeout := optTimeout(L, 3)
 	ips, err := l.resolve(host, port, ipAny, timeout, "connect")
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	for _, ip := range ips {
 		if err = l.allowed("connect", host, ip, port); err != nil {
@@ -265,11 +267,11 @@ func (l *lib) socketCreateConnection(L *lua.LState) int {
 			return 1
 		}
 		inherit.Close(fd)
-		if errors.Is(err, lstate.ErrInterrupted) {
+		if errors.Is(err, luaerr.ErrInterrupted) {
 			break
 		}
 	}
-	return lstate.PushError(L, err)
+	return luaerr.PushError(L, err)
 }
 
 // backlog is listen's default backlog, as in Python.
@@ -279,20 +281,20 @@ const backlog = 128
 // with SO_REUSEADDR, and IPV6_V6ONLY for an IPv6 address, as Python's
 // create_server does. host "" is every IPv4 address.
 func (l *lib) socketCreateServer(L *lua.LState) int {
-	host := lstate.CheckString(L, 1)
+	host := luaargs.CheckString(L, 1)
 	port := checkPort(L, 2)
-	n := max(lstate.OptInt(L, 3, backlog), 0)
+	n := max(luaargs.OptInt(L, 3, backlog), 0)
 	ip, err := l.resolveOne(host, port, ipAny, -1, "bind")
 	if err == nil {
 		err = l.allowed("bind", host, ip, port)
 	}
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	family := familyOf(ip)
 	fd, err := inherit.Socket(family, unix.SOCK_STREAM, 0)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	err = inherit.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
 	if err == nil && family == unix.AF_INET6 {
@@ -306,7 +308,7 @@ func (l *lib) socketCreateServer(L *lua.LState) int {
 	}
 	if err != nil {
 		inherit.Close(fd)
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	l.push(L, &Socket{st: l.st, fd: fd, family: family, typ: unix.SOCK_STREAM, timeout: -1})
 	return 1
@@ -316,29 +318,29 @@ func (l *lib) socketCreateServer(L *lua.LState) int {
 // sockets) in one SCM_RIGHTS message.
 func (l *lib) socketSendFds(L *lua.LState) int {
 	s := checkSock(L, 1)
-	data := lstate.CheckString(L, 2)
+	data := luaargs.CheckString(L, 2)
 	t, ok := L.Get(3).(*lua.LTable)
 	if !ok {
-		lstate.TypeError(L, 3, "table")
+		luaargs.TypeError(L, 3, "table")
 	}
 	fds := make([]int, t.Len())
 	for i := range fds {
 		v := t.RawGetInt(i + 1)
-		fd, ok := lstate.FdOf(v)
+		fd, ok := luaargs.FdOf(v)
 		if num, isNum := v.(lua.LNumber); isNum && (float64(num) != float64(fd) || fd < 0) {
 			ok = false
 		}
 		if !ok {
-			lstate.ArgError(L, 3, fmt.Sprintf("fds[%d] must be a descriptor number, file or socket, got %s", i+1, v.Type()))
+			luaargs.ArgError(L, 3, fmt.Sprintf("fds[%d] must be a descriptor number, file or socket, got %s", i+1, v.Type()))
 		}
 		if fd < 0 {
-			lstate.ArgError(L, 3, fmt.Sprintf("fds[%d] is closed", i+1))
+			luaargs.ArgError(L, 3, fmt.Sprintf("fds[%d] is closed", i+1))
 		}
 		fds[i] = fd
 	}
 	for _, fd := range fds {
 		if err := l.st.Usable(fd, "sendmsg"); err != nil {
-			return lstate.PushError(L, err)
+			return luaerr.PushError(L, err)
 		}
 	}
 	var n int
@@ -349,7 +351,7 @@ func (l *lib) socketSendFds(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LNumber(n))
 	return 1
@@ -361,13 +363,13 @@ func (l *lib) socketSendFds(L *lua.LState) int {
 // closed the rest).
 func (l *lib) socketRecvFds(L *lua.LState) int {
 	s := checkSock(L, 1)
-	size := lstate.CheckInt(L, 2)
+	size := luaargs.CheckInt(L, 2)
 	if size < 0 {
-		lstate.ArgError(L, 2, "bufsize must be non-negative")
+		luaargs.ArgError(L, 2, "bufsize must be non-negative")
 	}
-	maxfds := lstate.CheckInt(L, 3)
+	maxfds := luaargs.CheckInt(L, 3)
 	if maxfds < 0 || maxfds > 253 {
-		lstate.ArgError(L, 3, "maxfds must be 0-253")
+		luaargs.ArgError(L, 3, "maxfds must be 0-253")
 	}
 	buf := l.buffer(size)
 	var n int
@@ -378,7 +380,7 @@ func (l *lib) socketRecvFds(L *lua.LState) int {
 		return err
 	})
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	if len(fds) > maxfds {
 		// The control buffer is rounded up for alignment, so the kernel

@@ -8,7 +8,8 @@ import (
 	"unsafe"
 
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaargs"
+	"github.com/safesh/safesh/internal/luaerr"
 	iomod "github.com/safesh/safesh/modules/io"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -36,8 +37,6 @@ type collector struct {
 	n       int
 	boosted bool
 }
-
-func (c *collector) Len() int { return c.n }
 
 // write appends p.
 func (c *collector) write(p []byte) {
@@ -100,7 +99,7 @@ func (pr *Proc) communicate(input []byte, timeout time.Duration) (bool, error) {
 	if ok, err := pr.pump(input, left); !ok || err != nil {
 		return ok, err
 	}
-	return pr.wait(left())
+	return pr.Wait(left())
 }
 
 // remaining returns a function that tells how much of timeout is left
@@ -252,15 +251,15 @@ func (l *lib) procCommunicate(L *lua.LState) int {
 	case lua.LString:
 		input = []byte(v)
 		if pr.files[0] == nil {
-			lstate.ArgError(L, 2, "input given, but stdin is not a pipe")
+			luaargs.ArgError(L, 2, "input given, but stdin is not a pipe")
 		}
 	default:
-		lstate.TypeError(L, 2, "string or nil")
+		luaargs.TypeError(L, 2, "string or nil")
 	}
 	timeout := optSeconds(L, L.Get(3), 3, "timeout")
 	ok, err := pr.communicate(input, timeout)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	if !ok {
 		return pushTimeout(L)

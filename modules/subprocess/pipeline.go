@@ -5,7 +5,9 @@ import (
 	"slices"
 
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaargs"
+	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/spawn"
 	iomod "github.com/safesh/safesh/modules/io"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -23,44 +25,44 @@ var pipelineOptions = slices.DeleteFunc(slices.Clone(runOptions), func(s string)
 // capture_output's stderr, one pipe for all) to every stage. check raises
 // if any stage failed, as a shell's pipefail.
 func (l *lib) pipeline(L *lua.LState) int {
-	list := L.CheckTable(1)
+	list := luaargs.CheckTable(L, 1)
 	n := list.Len()
 	if n == 0 {
-		lstate.ArgError(L, 1, "empty pipeline")
+		luaargs.ArgError(L, 1, "empty pipeline")
 	}
 	base, opts := l.parseOpts(L, 2, pipelineOptions)
 	e := l.runExtras(L, opts, 2, base)
 	stages := make([]*spec, n)
 	for i := range n {
 		s := *base
-		s.pass = slices.Clone(base.pass)
+		s.PassFds = slices.Clone(base.PassFds)
 		s.args = list.RawGetInt(i + 1)
 		switch v := s.args.(type) {
 		case lua.LString:
-			s.argv = shellArgv(L, 1, string(v))
+			s.Argv = shellArgv(L, 1, string(v))
 		case *lua.LTable:
-			s.argv = argvOf(L, 1, v)
+			s.Argv = argvOf(L, 1, v)
 		default:
-			lstate.ArgError(L, 1, fmt.Sprintf("stage %d: table or string expected, got %s", i+1, v.Type()))
+			luaargs.ArgError(L, 1, fmt.Sprintf("stage %d: table or string expected, got %s", i+1, v.Type()))
 		}
 		if i > 0 {
-			s.redir[0] = redirFd // set below
+			s.Stdio[0] = spawn.Fd // set below
 		}
 		if i < n-1 {
-			s.redir[1] = redirFd
+			s.Stdio[1] = spawn.Fd
 		}
 		stages[i] = &s
 	}
 
 	// One stderr pipe for every stage, when stderr is piped.
 	errR, errW := -1, -1
-	if base.redir[2] == redirPipe {
+	if base.Stdio[2] == spawn.Pipe {
 		var err error
 		if errR, errW, err = inherit.Pipe(); err != nil {
-			return lstate.PushError(L, err)
+			return luaerr.PushError(L, err)
 		}
 		for _, s := range stages {
-			s.redir[2], s.fds[2] = redirFd, errW
+			s.Stdio[2], s.Fds[2] = spawn.Fd, errW
 		}
 	}
 
@@ -74,24 +76,24 @@ func (l *lib) pipeline(L *lua.LState) int {
 		for _, pr := range procs {
 			pr.kill()
 		}
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	prev := -1 // the read end of the pipe from the stage before
 	for i, s := range stages {
 		next := -1
 		if i > 0 {
-			s.fds[0] = prev
+			s.Fds[0] = prev
 		}
 		if i < n-1 {
 			r, w, err := inherit.Pipe()
 			if err != nil {
 				return abort(err, prev)
 			}
-			s.fds[1], next = w, r
+			s.Fds[1], next = w, r
 		}
 		st, err := l.start(s)
 		if i < n-1 {
-			inherit.Close(s.fds[1]) // the child has its copy
+			inherit.Close(s.Fds[1]) // the child has its copy
 		}
 		if prev >= 0 {
 			inherit.Close(prev)
@@ -108,7 +110,7 @@ func (l *lib) pipeline(L *lua.LState) int {
 
 	// One pump over the first stage's stdin, the last one's stdout, and
 	// the shared stderr.
-	io := &Proc{st: l.st, p: procs[n-1].p}
+	io := &Proc{st: l.st}
 	io.files[0] = procs[0].files[0]
 	io.files[1] = procs[n-1].files[1]
 	if errR >= 0 {
@@ -122,7 +124,7 @@ func (l *lib) pipeline(L *lua.LState) int {
 			pr.kill()
 			continue
 		}
-		if done, werr := pr.wait(left()); werr != nil || !done {
+		if done, werr := pr.Wait(left()); werr != nil || !done {
 			err, timedOut = werr, err == nil && werr == nil
 			pr.kill()
 		}
@@ -131,14 +133,14 @@ func (l *lib) pipeline(L *lua.LState) int {
 		io.drain()
 	}
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 
 	rcs := L.CreateTable(n, 0)
 	failed := 0
 	for i, pr := range procs {
 		rcs.RawSetInt(i+1, pr.returncode())
-		if pr.status.ReturnCode() != 0 && failed == 0 {
+		if pr.rc() != 0 && failed == 0 {
 			failed = i + 1
 		}
 	}
@@ -152,7 +154,7 @@ func (l *lib) pipeline(L *lua.LState) int {
 	}
 	if e.check && failed > 0 {
 		pr := procs[failed-1]
-		msg := fmt.Sprintf("Pipeline stage %d: %s", failed, exitMessage(pr.args, pr.status.ReturnCode()))
+		msg := fmt.Sprintf("Pipeline stage %d: %s", failed, exitMessage(pr.args, pr.rc()))
 		t := l.errorTable(L, msg, list, pr.returncode(), stdout, stderr)
 		t.RawSetString("returncodes", rcs)
 		l.raise(L, t)

@@ -3,36 +3,33 @@ package subprocess
 import (
 	"fmt"
 	"syscall"
-	"time"
 
-	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaargs"
+	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/spawn"
+	"github.com/safesh/safesh/internal/state"
 	iomod "github.com/safesh/safesh/modules/io"
 	lua "github.com/yuin/gopher-lua"
 )
 
 // Proc is a process object: a started child and the files of its pipes.
 type Proc struct {
-	st      *lstate.State
-	p       *inherit.Process
-	args    lua.LValue
-	files   [3]*lua.LUserData // stdin, stdout, stderr where PIPE was asked
-	relays  []*relay
-	session bool
-	done    bool
-	status  inherit.ExitStatus
+	*spawn.Child
+	st    *state.State
+	args  lua.LValue
+	files [3]*lua.LUserData // stdin, stdout, stderr where PIPE was asked
 	// What communicate has read so far, kept across a timeout.
 	out, errOut collector
 	inputSent   int
 }
 
 // newProc wraps a started child for Lua.
-func (l *lib) newProc(L *lua.LState, s *spec, st *started) *lua.LUserData {
-	pr := &Proc{st: l.st, p: st.p, args: s.args, relays: st.relays, session: s.session}
+func (l *lib) newProc(L *lua.LState, s *spec, c *spawn.Child) *lua.LUserData {
+	pr := &Proc{Child: c, st: l.st, args: s.args}
 	names := [3]string{"stdin", "stdout", "stderr"}
-	for i, fd := range st.pipes {
+	for i, fd := range c.Pipes {
 		if fd >= 0 {
-			pr.files[i] = iomod.NewFile(L, fd, fmt.Sprintf("pid %d %s", st.p.Pid, names[i]), i != 0, i == 0)
+			pr.files[i] = iomod.NewFile(L, fd, fmt.Sprintf("pid %d %s", c.Pid, names[i]), i != 0, i == 0)
 		}
 	}
 	ud := L.NewUserData()
@@ -45,7 +42,7 @@ func (l *lib) popen(L *lua.LState) int {
 	s, _ := l.parseSpec(L, 1, 2, popenOptions)
 	st, err := l.start(s)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	L.Push(l.newProc(L, s, st))
 	return 1
@@ -57,17 +54,17 @@ func checkProc(L *lua.LState, n int) *Proc {
 			return pr
 		}
 	}
-	lstate.TypeError(L, n, "process")
+	luaargs.TypeError(L, n, "process")
 	return nil
 }
 
 // procIndex serves the fields and methods of a process object.
 func (l *lib) procIndex(L *lua.LState) int {
 	pr := checkProc(L, 1)
-	key := lstate.CheckString(L, 2)
+	key := luaargs.CheckString(L, 2)
 	switch key {
 	case "pid":
-		L.Push(lua.LNumber(pr.p.Pid))
+		L.Push(lua.LNumber(pr.Pid))
 	case "args":
 		L.Push(pr.args)
 	case "returncode":
@@ -87,61 +84,35 @@ func (l *lib) procIndex(L *lua.LState) int {
 
 func (l *lib) procToString(L *lua.LState) int {
 	pr := checkProc(L, 1)
-	state := "running"
-	if pr.done {
-		state = fmt.Sprintf("returncode=%d", pr.status.ReturnCode())
+	desc := "running"
+	if status, done := pr.Status(); done {
+		desc = fmt.Sprintf("returncode=%d", status.ReturnCode())
 	}
-	L.Push(lua.LString(fmt.Sprintf("process (pid %d, %s)", pr.p.Pid, state)))
+	L.Push(lua.LString(fmt.Sprintf("process (pid %d, %s)", pr.Pid, desc)))
 	return 1
+}
+
+// rc is the child's status as Python's returncode has it, once it has
+// been reaped.
+func (pr *Proc) rc() int {
+	status, _ := pr.Status()
+	return status.ReturnCode()
 }
 
 // returncode is nil while the child runs, else its status as Python has
 // it.
 func (pr *Proc) returncode() lua.LValue {
-	if !pr.done {
+	status, done := pr.Status()
+	if !done {
 		return lua.LNil
 	}
-	return lua.LNumber(pr.status.ReturnCode())
-}
-
-// reaped records the status of a reaped child and releases it.
-func (pr *Proc) reaped() {
-	if pr.done {
-		return
-	}
-	pr.status, _ = pr.p.Done()
-	pr.done = true
-	for _, r := range pr.relays {
-		r.wait()
-	}
-	pr.st.RemoveChild(pr.p)
-}
-
-// wait waits for the child for at most timeout (negative: no limit). It
-// returns false on timeout.
-func (pr *Proc) wait(timeout time.Duration) (bool, error) {
-	if pr.done {
-		return true, nil
-	}
-	r, err := pr.st.WaitProcess(pr.p, timeout)
-	if err != nil {
-		return false, err
-	}
-	if r == inherit.TimedOut {
-		return false, nil
-	}
-	pr.reaped()
-	return true, nil
+	return lua.LNumber(status.ReturnCode())
 }
 
 func (l *lib) procPoll(L *lua.LState) int {
 	pr := checkProc(L, 1)
-	if !pr.done {
-		if _, done, err := pr.p.Poll(); err != nil {
-			return lstate.PushError(L, err)
-		} else if done {
-			pr.reaped()
-		}
+	if _, err := pr.Poll(); err != nil {
+		return luaerr.PushError(L, err)
 	}
 	L.Push(pr.returncode())
 	return 1
@@ -158,9 +129,9 @@ func pushTimeout(L *lua.LState) int {
 func (l *lib) procWait(L *lua.LState) int {
 	pr := checkProc(L, 1)
 	timeout := optSeconds(L, L.Get(2), 2, "timeout")
-	ok, err := pr.wait(timeout)
+	ok, err := pr.Wait(timeout)
 	if err != nil {
-		return lstate.PushError(L, err)
+		return luaerr.PushError(L, err)
 	}
 	if !ok {
 		return pushTimeout(L)
@@ -169,39 +140,27 @@ func (l *lib) procWait(L *lua.LState) int {
 	return 1
 }
 
-// signal sends sig to the child (its whole group with group set and a
-// new session), unless it has been reaped.
-func (pr *Proc) signal(sig syscall.Signal, group bool) error {
-	if pr.done {
-		return nil
-	}
-	if group && pr.session {
-		return pr.p.SignalGroup(sig)
-	}
-	return pr.p.Signal(sig)
-}
-
 func (l *lib) procSendSignal(L *lua.LState) int {
 	pr := checkProc(L, 1)
 	sig := checkSignal(L, 2)
-	if err := pr.signal(sig, false); err != nil {
-		return lstate.PushError(L, err)
+	if err := pr.Signal(sig, false); err != nil {
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LTrue)
 	return 1
 }
 
 func (l *lib) procTerminate(L *lua.LState) int {
-	if err := checkProc(L, 1).signal(syscall.SIGTERM, false); err != nil {
-		return lstate.PushError(L, err)
+	if err := checkProc(L, 1).Signal(syscall.SIGTERM, false); err != nil {
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LTrue)
 	return 1
 }
 
 func (l *lib) procKill(L *lua.LState) int {
-	if err := checkProc(L, 1).signal(syscall.SIGKILL, false); err != nil {
-		return lstate.PushError(L, err)
+	if err := checkProc(L, 1).Signal(syscall.SIGKILL, false); err != nil {
+		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LTrue)
 	return 1
@@ -213,7 +172,7 @@ func checkSignal(L *lua.LState, n int) syscall.Signal {
 	case lua.LNumber:
 		sig := int(v)
 		if float64(v) != float64(sig) || sig <= 0 || sig >= 65 {
-			lstate.ArgError(L, n, "invalid signal number "+v.String())
+			luaargs.ArgError(L, n, "invalid signal number "+v.String())
 		}
 		return syscall.Signal(sig)
 	case lua.LString:
@@ -224,9 +183,9 @@ func checkSignal(L *lua.LState, n int) syscall.Signal {
 		if sig, ok := signals[name]; ok {
 			return sig
 		}
-		lstate.ArgError(L, n, "unknown signal '"+string(v)+"'")
+		luaargs.ArgError(L, n, "unknown signal '"+string(v)+"'")
 	default:
-		lstate.TypeError(L, n, "signal number or name")
+		luaargs.TypeError(L, n, "signal number or name")
 	}
 	return 0
 }

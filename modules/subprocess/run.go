@@ -3,10 +3,11 @@ package subprocess
 import (
 	"fmt"
 	"strings"
-	"syscall"
 	"time"
 
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaargs"
+	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/spawn"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -26,19 +27,19 @@ func (l *lib) runExtras(L *lua.LState, opts *lua.LTable, optn int, s *spec) extr
 	switch v := opts.RawGetString("input").(type) {
 	case *lua.LNilType:
 	case lua.LString:
-		if s.redir[0] != redirParent {
-			lstate.ArgError(L, optn, "stdin and input cannot both be given")
+		if s.Stdio[0] != spawn.Inherit {
+			luaargs.ArgError(L, optn, "stdin and input cannot both be given")
 		}
 		e.input, e.hasIn = []byte(v), true
-		s.redir[0] = redirPipe
+		s.Stdio[0] = spawn.Pipe
 	default:
-		lstate.ArgError(L, optn, "input: string expected, got "+v.Type().String())
+		luaargs.ArgError(L, optn, "input: string expected, got "+v.Type().String())
 	}
 	if optBool(L, opts, optn, "capture_output", false) {
-		if s.redir[1] != redirParent || s.redir[2] != redirParent {
-			lstate.ArgError(L, optn, "stdout and stderr cannot be given with capture_output")
+		if s.Stdio[1] != spawn.Inherit || s.Stdio[2] != spawn.Inherit {
+			luaargs.ArgError(L, optn, "stdout and stderr cannot be given with capture_output")
 		}
-		s.redir[1], s.redir[2] = redirPipe, redirPipe
+		s.Stdio[1], s.Stdio[2] = spawn.Pipe, spawn.Pipe
 	}
 	e.timeout = optSeconds(L, opts.RawGetString("timeout"), optn, "timeout")
 	e.check = optBool(L, opts, optn, "check", false)
@@ -80,12 +81,9 @@ func (l *lib) runSpec(L *lua.LState, s *spec, e extras) (*result, error) {
 }
 
 // kill ends a child that must not outlive its call (a timeout, an
-// interruption): SIGKILL to it, or to its group under start_new_session,
-// then reap it and drop its pipes.
+// interruption), and drops its pipes.
 func (pr *Proc) kill() {
-	pr.signal(syscall.SIGKILL, true)
-	pr.st.WaitProcessUninterruptibly(pr.p)
-	pr.reaped()
+	pr.Kill()
 	pr.drain()
 }
 
@@ -96,23 +94,23 @@ func (pr *Proc) kill() {
 func (l *lib) helper(L *lua.LState, alwaysCheck, captureStdout bool) (*spec, *result) {
 	s, opts := l.parseSpec(L, 1, 2, runOptions)
 	if captureStdout {
-		if s.redir[1] != redirParent || lua.LVAsBool(opts.RawGetString("capture_output")) {
-			lstate.ArgError(L, 2, "stdout is captured by check_output: it cannot be given")
+		if s.Stdio[1] != spawn.Inherit || lua.LVAsBool(opts.RawGetString("capture_output")) {
+			luaargs.ArgError(L, 2, "stdout is captured by check_output: it cannot be given")
 		}
 	}
 	e := l.runExtras(L, opts, 2, s)
 	if captureStdout {
-		s.redir[1] = redirPipe
+		s.Stdio[1] = spawn.Pipe
 	}
 	res, err := l.runSpec(L, s, e)
 	if err != nil {
-		lstate.PushError(L, err)
+		luaerr.PushError(L, err)
 		return nil, nil
 	}
 	if res.timedOut {
 		l.raise(L, l.timeoutError(L, s.args, e.timeout, res))
 	}
-	if (e.check || alwaysCheck) && res.pr.status.ReturnCode() != 0 {
+	if (e.check || alwaysCheck) && res.pr.rc() != 0 {
 		l.raise(L, l.checkError(L, s.args, res))
 	}
 	return s, res
@@ -180,7 +178,7 @@ func (l *lib) timeoutError(L *lua.LState, args lua.LValue, timeout time.Duration
 }
 
 func (l *lib) checkError(L *lua.LState, args lua.LValue, res *result) *lua.LTable {
-	return l.errorTable(L, exitMessage(args, res.pr.status.ReturnCode()), args, res.pr.returncode(), res.stdout, res.stderr)
+	return l.errorTable(L, exitMessage(args, res.pr.rc()), args, res.pr.returncode(), res.stdout, res.stderr)
 }
 
 // exitMessage says how a command failed, as Python's CalledProcessError.

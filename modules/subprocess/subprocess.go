@@ -25,20 +25,20 @@ package subprocess
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/lstate"
+	"github.com/safesh/safesh/internal/luaargs"
+	"github.com/safesh/safesh/internal/spawn"
+	"github.com/safesh/safesh/internal/state"
 	lua "github.com/yuin/gopher-lua"
 )
 
 // lib is the subprocess module of one runtime.
 type lib struct {
-	st                   *lstate.State
+	st                   *state.State
 	pipe, devnull, stdou *lua.LUserData // the sentinels
 	procMT, errMT        *lua.LTable
 	methods              *lua.LTable
@@ -46,10 +46,14 @@ type lib struct {
 
 // Loader is the subprocess module's loader.
 func Loader(L *lua.LState) int {
-	l := &lib{st: lstate.Get(L)}
+	l := &lib{st: state.Get(L)}
 	sentinelMT := L.NewTable()
 	sentinelMT.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
-		L.Push(lua.LString(L.CheckUserData(1).Value.(string)))
+		name, ok := L.Get(1).(*lua.LUserData)
+		if !ok {
+			luaargs.TypeError(L, 1, "userdata")
+		}
+		L.Push(lua.LString(fmt.Sprint(name.Value)))
 		return 1
 	}))
 	sentinel := func(name string) *lua.LUserData {
@@ -75,7 +79,7 @@ func Loader(L *lua.LState) int {
 
 	l.errMT = L.NewTable()
 	l.errMT.RawSetString("__tostring", L.NewFunction(func(L *lua.LState) int {
-		L.Push(L.GetField(L.CheckTable(1), "message"))
+		L.Push(L.GetField(luaargs.CheckTable(L, 1), "message"))
 		return 1
 	}))
 
@@ -102,30 +106,11 @@ var (
 	runOptions   = append(slices.Clone(popenOptions), "input", "capture_output", "timeout", "check")
 )
 
-// redirect is what one of the child's standard descriptors becomes.
-type redirect int
-
-const (
-	redirParent  redirect = iota // nil: the runtime's own stream
-	redirPipe                    // PIPE
-	redirDevnull                 // DEVNULL
-	redirStdout                  // STDOUT (stderr only)
-	redirFd                      // an fd, a file or a socket
-)
-
 // spec is a parsed Popen call.
 type spec struct {
-	argv     []string // as given (with the shell's words for shell = true)
-	args     lua.LValue
-	path     string // the program, looked up on PATH
-	redir    [3]redirect
-	fds      [3]int // for redirFd
-	pass     []int
-	closeFds bool
-	cwd      string
-	env      []string // nil: the parent's
-	session  bool
-	denied   error // a descriptor the script may not use, reported by start
+	spawn.Spec
+	args   lua.LValue // as given, for proc.args and messages
+	denied error      // a descriptor the script may not use, reported by start
 }
 
 // parseSpec reads args (at stack index argn) and the options table (at
@@ -137,16 +122,16 @@ func (l *lib) parseSpec(L *lua.LState, argn, optn int, allowed []string) (*spec,
 	switch v := L.Get(argn).(type) {
 	case lua.LString:
 		if !shell {
-			lstate.ArgError(L, argn, "array of strings expected (a string needs shell = true)")
+			luaargs.ArgError(L, argn, "array of strings expected (a string needs shell = true)")
 		}
-		s.argv = shellArgv(L, argn, string(v))
+		s.Argv = shellArgv(L, argn, string(v))
 	case *lua.LTable:
 		if shell {
-			lstate.ArgError(L, argn, "string expected with shell = true")
+			luaargs.ArgError(L, argn, "string expected with shell = true")
 		}
-		s.argv = argvOf(L, argn, v)
+		s.Argv = argvOf(L, argn, v)
 	default:
-		lstate.TypeError(L, argn, "table or string")
+		luaargs.TypeError(L, argn, "table or string")
 	}
 	return s, opts
 }
@@ -154,7 +139,7 @@ func (l *lib) parseSpec(L *lua.LState, argn, optn int, allowed []string) (*spec,
 // shellArgv is the argv that runs cmd with /bin/sh.
 func shellArgv(L *lua.LState, n int, cmd string) []string {
 	if strings.IndexByte(cmd, 0) >= 0 {
-		lstate.ArgError(L, n, "command contains a NUL byte")
+		luaargs.ArgError(L, n, "command contains a NUL byte")
 	}
 	return []string{"/bin/sh", "-c", cmd}
 }
@@ -162,35 +147,35 @@ func shellArgv(L *lua.LState, n int, cmd string) []string {
 // parseOpts reads an options table (at stack index optn) into a spec
 // without arguments, allowing the given option names.
 func (l *lib) parseOpts(L *lua.LState, optn int, allowed []string) (*spec, *lua.LTable) {
-	opts := lstate.CheckOptions(L, optn, allowed...)
-	s := &spec{closeFds: true}
+	opts := luaargs.CheckOptions(L, optn, allowed...)
+	s := &spec{}
 
 	for i, name := range []string{"stdin", "stdout", "stderr"} {
 		v := opts.RawGetString(name)
 		switch {
 		case v == lua.LNil:
-			s.redir[i] = redirParent
+			s.Stdio[i] = spawn.Inherit
 		case v == l.pipe:
-			s.redir[i] = redirPipe
+			s.Stdio[i] = spawn.Pipe
 		case v == l.devnull:
-			s.redir[i] = redirDevnull
+			s.Stdio[i] = spawn.DevNull
 		case v == l.stdou:
 			if i != 2 {
-				lstate.ArgError(L, optn, "STDOUT is only valid for stderr")
+				luaargs.ArgError(L, optn, "STDOUT is only valid for stderr")
 			}
-			s.redir[i] = redirStdout
+			s.Stdio[i] = spawn.Stdout
 		default:
-			fd, ok := lstate.FdOf(v)
+			fd, ok := luaargs.FdOf(v)
 			if !ok {
-				lstate.ArgError(L, optn, fmt.Sprintf("%s: PIPE, DEVNULL, an fd, a file or a socket expected, got %s", name, v.Type()))
+				luaargs.ArgError(L, optn, fmt.Sprintf("%s: PIPE, DEVNULL, an fd, a file or a socket expected, got %s", name, v.Type()))
 			}
 			if fd < 0 {
-				lstate.ArgError(L, optn, name+": the file or socket is closed")
+				luaargs.ArgError(L, optn, name+": the file or socket is closed")
 			}
 			if n, isNum := v.(lua.LNumber); isNum && float64(n) != float64(int(n)) {
-				lstate.ArgError(L, optn, name+": fd must be a non-negative integer")
+				luaargs.ArgError(L, optn, name+": fd must be a non-negative integer")
 			}
-			s.redir[i], s.fds[i] = redirFd, fd
+			s.Stdio[i], s.Fds[i] = spawn.Fd, fd
 			if err := l.st.Usable(fd, "spawn"); err != nil && s.denied == nil {
 				s.denied = err
 			}
@@ -199,32 +184,32 @@ func (l *lib) parseOpts(L *lua.LState, optn int, allowed []string) (*spec, *lua.
 	if v := opts.RawGetString("pass_fds"); v != lua.LNil {
 		t, ok := v.(*lua.LTable)
 		if !ok {
-			lstate.ArgError(L, optn, "pass_fds: array of fds expected, got "+v.Type().String())
+			luaargs.ArgError(L, optn, "pass_fds: array of fds expected, got "+v.Type().String())
 		}
 		for i := 1; i <= t.Len(); i++ {
-			fd, ok := lstate.FdOf(t.RawGetInt(i))
+			fd, ok := luaargs.FdOf(t.RawGetInt(i))
 			if !ok || fd < 0 {
-				lstate.ArgError(L, optn, fmt.Sprintf("pass_fds[%d]: an open fd, file or socket expected", i))
+				luaargs.ArgError(L, optn, fmt.Sprintf("pass_fds[%d]: an open fd, file or socket expected", i))
 			}
-			if !slices.Contains(s.pass, fd) {
-				s.pass = append(s.pass, fd)
+			if !slices.Contains(s.PassFds, fd) {
+				s.PassFds = append(s.PassFds, fd)
 			}
 			if err := l.st.Usable(fd, "spawn"); err != nil && s.denied == nil {
 				s.denied = err
 			}
 		}
 	}
-	s.closeFds = optBool(L, opts, optn, "close_fds", true)
-	s.session = optBool(L, opts, optn, "start_new_session", false)
+	s.InheritFds = !optBool(L, opts, optn, "close_fds", true)
+	s.NewSession = optBool(L, opts, optn, "start_new_session", false)
 	if v := opts.RawGetString("cwd"); v != lua.LNil {
 		cwd, ok := v.(lua.LString)
 		if !ok {
-			lstate.ArgError(L, optn, "cwd: string expected, got "+v.Type().String())
+			luaargs.ArgError(L, optn, "cwd: string expected, got "+v.Type().String())
 		}
-		s.cwd = string(cwd)
+		s.Dir = string(cwd)
 	}
 	if v := opts.RawGetString("env"); v != lua.LNil {
-		s.env = envOf(L, optn, v)
+		s.Env = envOf(L, optn, v)
 	}
 	return s, opts
 }
@@ -234,7 +219,7 @@ func (l *lib) parseOpts(L *lua.LState, optn int, allowed []string) (*spec, *lua.
 func argvOf(L *lua.LState, n int, t *lua.LTable) []string {
 	count := t.Len()
 	if count == 0 {
-		lstate.ArgError(L, n, "empty argument list")
+		luaargs.ArgError(L, n, "empty argument list")
 	}
 	argv := make([]string, count)
 	for i := 1; i <= count; i++ {
@@ -244,10 +229,10 @@ func argvOf(L *lua.LState, n int, t *lua.LTable) []string {
 		case lua.LNumber:
 			argv[i-1] = v.String()
 		default:
-			lstate.ArgError(L, n, fmt.Sprintf("argument %d: string expected, got %s", i, v.Type()))
+			luaargs.ArgError(L, n, fmt.Sprintf("argument %d: string expected, got %s", i, v.Type()))
 		}
 		if strings.IndexByte(argv[i-1], 0) >= 0 {
-			lstate.ArgError(L, n, fmt.Sprintf("argument %d contains a NUL byte", i))
+			luaargs.ArgError(L, n, fmt.Sprintf("argument %d contains a NUL byte", i))
 		}
 	}
 	return argv
@@ -257,7 +242,7 @@ func argvOf(L *lua.LState, n int, t *lua.LTable) []string {
 func envOf(L *lua.LState, optn int, v lua.LValue) []string {
 	t, ok := v.(*lua.LTable)
 	if !ok {
-		lstate.ArgError(L, optn, "env: table expected, got "+v.Type().String())
+		luaargs.ArgError(L, optn, "env: table expected, got "+v.Type().String())
 	}
 	env := []string{}
 	var bad string
@@ -281,7 +266,7 @@ func envOf(L *lua.LState, optn int, v lua.LValue) []string {
 		}
 	})
 	if bad != "" {
-		lstate.ArgError(L, optn, "env: bad entry '"+bad+"' (string keys without '=' and string values expected)")
+		luaargs.ArgError(L, optn, "env: bad entry '"+bad+"' (string keys without '=' and string values expected)")
 	}
 	sort.Strings(env)
 	return env
@@ -294,7 +279,7 @@ func optBool(L *lua.LState, opts *lua.LTable, optn int, name string, def bool) b
 	case lua.LBool:
 		return bool(v)
 	default:
-		lstate.ArgError(L, optn, name+": boolean expected, got "+v.Type().String())
+		luaargs.ArgError(L, optn, name+": boolean expected, got "+v.Type().String())
 	}
 	return def
 }
@@ -306,117 +291,18 @@ func optSeconds(L *lua.LState, v lua.LValue, n int, what string) time.Duration {
 		return -1
 	case lua.LNumber:
 		if v < 0 || v != v {
-			lstate.ArgError(L, n, what+" must be a non-negative number of seconds")
+			luaargs.ArgError(L, n, what+" must be a non-negative number of seconds")
 		}
 		return time.Duration(float64(v) * float64(time.Second))
 	}
-	lstate.ArgError(L, n, what+": number expected, got "+v.Type().String())
+	luaargs.ArgError(L, n, what+": number expected, got "+v.Type().String())
 	return -1
 }
 
-// started is a child and the parent's ends of its pipes.
-type started struct {
-	p      *inherit.Process
-	pipes  [3]int // the parent's ends, or -1
-	relays []*relay
-}
-
-// start spawns s. The parent's ends of PIPE redirections are returned;
-// everything else the parent opened for the child is closed again.
-func (l *lib) start(s *spec) (*started, error) {
+// start starts s through the one spawn path that every route shares.
+func (l *lib) start(s *spec) (*spawn.Child, error) {
 	if s.denied != nil {
 		return nil, s.denied
 	}
-	path, err := inherit.LookPath(s.argv[0], s.env)
-	if err != nil {
-		return nil, err
-	}
-	if err := l.st.CheckProgram(path); err != nil {
-		return nil, err
-	}
-	s.path = path
-
-	st := &started{pipes: [3]int{-1, -1, -1}}
-	var files [3]int
-	var temp []int // closed after the spawn, whatever happens
-	closeTemp := func() {
-		for _, fd := range temp {
-			inherit.Close(fd)
-		}
-	}
-	fail := func(err error) (*started, error) {
-		closeTemp()
-		for _, fd := range st.pipes {
-			if fd >= 0 {
-				inherit.Close(fd)
-			}
-		}
-		for _, r := range st.relays {
-			r.abandon()
-		}
-		return nil, err
-	}
-	for i := range 3 {
-		switch s.redir[i] {
-		case redirParent:
-			std := l.st.Stdio[i]
-			if std.Fd >= 0 {
-				files[i] = std.Fd
-				break
-			}
-			r, err := newRelay(i, std.Stream)
-			if err != nil {
-				return fail(err)
-			}
-			st.relays = append(st.relays, r) // both ends closed by abandon on failure
-			files[i] = r.childFd
-		case redirPipe:
-			r, w, err := inherit.Pipe()
-			if err != nil {
-				return fail(err)
-			}
-			if i == 0 {
-				files[i], st.pipes[i] = r, w
-				temp = append(temp, r)
-			} else {
-				files[i], st.pipes[i] = w, r
-				temp = append(temp, w)
-			}
-		case redirDevnull:
-			flag := os.O_WRONLY
-			if i == 0 {
-				flag = os.O_RDONLY
-			}
-			fd, err := inherit.Open(os.DevNull, flag, 0)
-			if err != nil {
-				return fail(err)
-			}
-			files[i] = fd
-			temp = append(temp, fd)
-		case redirStdout:
-			files[i] = files[1]
-		case redirFd:
-			files[i] = s.fds[i]
-		}
-	}
-	l.st.FlushStdout()
-	p, err := inherit.StartProcess(s.path, s.argv, &inherit.ProcAttr{
-		Dir:        s.cwd,
-		Env:        l.st.ChildEnv(s.env),
-		Files:      files[:],
-		PassFds:    s.pass,
-		InheritFds: !s.closeFds,
-		Setsid:     s.session,
-	})
-	if err != nil {
-		return fail(err)
-	}
-	closeTemp()
-	for _, r := range st.relays {
-		inherit.Close(r.childFd) // the child has its copy
-		r.start()
-	}
-	st.p = p
-	l.st.AddChild(p, s.session)
-	return st, nil
+	return spawn.Start(l.st, &s.Spec)
 }

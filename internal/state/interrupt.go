@@ -1,17 +1,12 @@
-package lstate
+package state
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/luaerr"
 )
-
-// ErrInterrupted is returned by Wait when the running chunk was
-// interrupted: its context was cancelled (Ctrl-C in the REPL, a host
-// cancelling a script).
-var ErrInterrupted = errors.New("interrupted")
 
 // interrupt is what SetContext installs: the context, and the waker that
 // its cancellation wakes.
@@ -21,7 +16,7 @@ type interrupt struct {
 }
 
 // SetContext makes blocking calls interruptible by ctx: when ctx is done,
-// every Wait in progress or to come returns ErrInterrupted, until
+// every Wait in progress or to come returns luaerr.ErrInterrupted, until
 // ClearContext.
 func (st *State) SetContext(ctx context.Context) error {
 	st.mu.Lock()
@@ -80,7 +75,7 @@ func (st *State) Interruptible() bool { return st.intr.Load() != nil }
 
 // Wait blocks until fd is ready for reading (writing, if write is set), or
 // timeout has passed (negative: no timeout), or the runtime's context is
-// done. It returns inherit.TimedOut, or ErrInterrupted when interrupted.
+// done. It returns inherit.TimedOut, or luaerr.ErrInterrupted when interrupted.
 // Without a context and without a timeout it returns at once: the caller's
 // blocking call then waits in the kernel, which costs no extra system call.
 // An error of the wait itself (a closed descriptor) gives Ready, so that
@@ -94,11 +89,11 @@ func (st *State) Wait(fd int, write bool, timeout time.Duration) (inherit.Readin
 		return inherit.Wait(fd, write, timeout, -1)
 	}
 	if in.ctx.Err() != nil {
-		return inherit.Woken, ErrInterrupted
+		return inherit.Woken, luaerr.ErrInterrupted
 	}
 	r, err := inherit.Wait(fd, write, timeout, in.waker.Fd())
 	if r == inherit.Woken {
-		return r, ErrInterrupted
+		return r, luaerr.ErrInterrupted
 	}
 	if err != nil {
 		// A bad descriptor: the call that follows reports it, under its
@@ -121,47 +116,41 @@ func (st *State) Sleep(d time.Duration) error {
 	case <-t.C:
 		return nil
 	case <-in.ctx.Done():
-		return ErrInterrupted
+		return luaerr.ErrInterrupted
 	}
 }
 
 // WaitProcess waits until p exits and is reaped, for at most timeout
 // (negative: no limit), or until interrupted. It returns inherit.TimedOut,
-// or ErrInterrupted when interrupted.
+// or luaerr.ErrInterrupted when interrupted.
 func (st *State) WaitProcess(p *inherit.Process, timeout time.Duration) (inherit.Readiness, error) {
 	wake := -1
 	if in := st.intr.Load(); in != nil {
 		if in.ctx.Err() != nil {
-			return inherit.Woken, ErrInterrupted
+			return inherit.Woken, luaerr.ErrInterrupted
 		}
 		wake = in.waker.Fd()
 	}
 	r, err := p.Wait(timeout, wake)
 	if r == inherit.Woken {
-		return r, ErrInterrupted
+		return r, luaerr.ErrInterrupted
 	}
 	return r, err
 }
 
 // Poll waits as inherit.Poll does, interruptibly: it returns
-// ErrInterrupted when the runtime's context is done.
+// luaerr.ErrInterrupted when the runtime's context is done.
 func (st *State) Poll(fds []inherit.PollFd, timeout time.Duration) (inherit.Readiness, error) {
 	wake := -1
 	if in := st.intr.Load(); in != nil {
 		if in.ctx.Err() != nil {
-			return inherit.Woken, ErrInterrupted
+			return inherit.Woken, luaerr.ErrInterrupted
 		}
 		wake = in.waker.Fd()
 	}
 	r, err := inherit.Poll(fds, timeout, wake)
 	if r == inherit.Woken {
-		return r, ErrInterrupted
+		return r, luaerr.ErrInterrupted
 	}
 	return r, err
-}
-
-// WaitProcessUninterruptibly waits until p exits and is reaped, whatever
-// the context says: for a child that has just been killed.
-func (st *State) WaitProcessUninterruptibly(p *inherit.Process) {
-	p.Wait(-1, -1)
 }

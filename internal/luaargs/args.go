@@ -1,4 +1,9 @@
-package lstate
+// Package luaargs checks the arguments of Go functions called from Lua,
+// raising "bad argument #N to 'name' (...)" as Lua 5.1's luaL_check*
+// functions do, with the function named as its caller spelled it. Every
+// safesh module uses these, never gopher-lua's L.Check*, so that messages
+// are the same everywhere.
+package luaargs
 
 import (
 	"errors"
@@ -152,8 +157,8 @@ func OptInt(L *lua.LState, n int, def int) int {
 }
 
 // CheckFd returns argument n as a descriptor number: a non-negative
-// integer. It does not check that the descriptor is open or owned; see
-// State.CheckFd.
+// integer. It does not check that the descriptor is open, nor that the
+// script may use it (see state.State.Usable).
 func CheckFd(L *lua.LState, n int) int {
 	v, ok := L.Get(n).(lua.LNumber)
 	if !ok {
@@ -233,4 +238,21 @@ func CheckOptions(L *lua.LState, n int, allowed ...string) *lua.LTable {
 	}
 	TypeError(L, n, "table")
 	return nil
+}
+
+// CheckTable returns argument n, which must be a table.
+func CheckTable(L *lua.LState, n int) *lua.LTable {
+	t, ok := L.Get(n).(*lua.LTable)
+	if !ok {
+		TypeError(L, n, "table")
+	}
+	return t
+}
+
+// CheckAny returns argument n, which may be anything but absent.
+func CheckAny(L *lua.LState, n int) lua.LValue {
+	if n > L.GetTop() {
+		ArgError(L, n, "value expected")
+	}
+	return L.Get(n)
 }

@@ -1,4 +1,4 @@
-package lstate
+package luaargs
 
 import lua "github.com/yuin/gopher-lua"
 

@@ -1,4 +1,4 @@
-package lstate
+package io
 
 import (
 	"strings"

@@ -1,10 +1,7 @@
-package lstate
+package state
 
 import (
 	"errors"
-	"io/fs"
-	"os"
-	"strconv"
 	"sync"
 	"syscall"
 
@@ -206,46 +203,13 @@ func (t *FdTable) CloseAll() error {
 }
 
 // Usable returns nil if a script of this runtime may use descriptor fd
-// for op: its own descriptors (those in the table); in a restricted
-// runtime nothing else, and EBADF as if fd were not open, so that a script
-// cannot even learn which numbers the host uses.
-//
-// An unrestricted runtime (the command line) may also use any descriptor
-// the process inherited or made inheritable, and any number that is not
-// open, but not a close-on-exec descriptor that is not the script's: those
-// belong to the Go runtime (its epoll instance, its eventfd, cgroup files
-// it rereads), to safesh's own machinery, or to an embedding host, and
-// closing or replacing one would crash or confuse them. Every descriptor
-// that crossed an exec is inheritable, so this never refuses one the
-// process was given.
+// for op: its own descriptors (those in the table), and what its policy
+// allows besides (see policy.Policy.UseFd).
 func (st *State) Usable(fd int, op string) error {
-	if st.Fds.Has(fd) {
-		return nil
-	}
-	if st.Unrestricted {
-		if fd <= 2 {
-			return nil
-		}
-		if inheritable, err := inherit.Inheritable(fd); err != nil || inheritable {
-			return nil // not open (the call itself reports EBADF), or not internal
-		}
-		return &fs.PathError{Op: op, Path: "fd " + strconv.Itoa(fd), Err: errNotScripts}
-	}
-	return os.NewSyscallError(op, syscall.EBADF)
+	return st.Policy.UseFd(fd, st.Fds.Has(fd), op)
 }
-
-// errNotScripts is EBADF, saying why.
-var errNotScripts = notScripts{}
-
-type notScripts struct{}
-
-func (notScripts) Error() string {
-	return "bad file descriptor (close-on-exec and not the script's: it belongs to the Go runtime, safesh or the host)"
-}
-func (notScripts) Is(target error) bool { return target == syscall.EBADF }
-func (notScripts) Unwrap() error        { return syscall.EBADF }
 
 // Visible reports whether os.fds() shows fd to this runtime's scripts.
 func (st *State) Visible(fd int) bool {
-	return st.Unrestricted || st.Fds.Has(fd)
+	return st.Policy.SeeFd(fd, st.Fds.Has(fd))
 }

@@ -1,4 +1,4 @@
-package lstate
+package state
 
 import (
 	"syscall"

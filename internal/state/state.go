@@ -1,25 +1,24 @@
-// Package lstate holds what every safesh module shares within one runtime:
-// the descriptor table, the conversion of errors to Lua's
-// nil, message, errno convention, argument checks that raise
-// "bad argument #N to 'name' (...)", and the means to interrupt a call
-// that blocks in the kernel.
+// Package state holds what every safesh module shares within one
+// runtime: the descriptor table, the children, the policy, the standard
+// streams, and the means to interrupt a call that blocks in the kernel.
 //
 // A State belongs to one runtime (one Lua state and its coroutines). The
 // runtime installs it in the Lua registry; a module's loader fetches it
 // once with Get and binds it to the functions it registers. Nothing here
 // is package-level state: two runtimes in one process share nothing.
-package lstate
+package state
 
 import (
 	"sync"
 	"sync/atomic"
 
 	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/policy"
 	lua "github.com/yuin/gopher-lua"
 )
 
 // registryKey is the Lua registry field that holds the State.
-const registryKey = "safesh.lstate"
+const registryKey = "safesh.state"
 
 // State is the per-runtime state shared by safesh's modules.
 type State struct {
@@ -41,15 +40,13 @@ type State struct {
 	// it; writers are safe to share with the io files.
 	Stdio [3]StdStream
 
-	// Unrestricted allows everything: descriptor numbers the runtime does
-	// not own, any file, any program, the network (the command line's
-	// mode, where a script is the whole process). Otherwise Policy says
-	// what is allowed.
-	Unrestricted bool
-	Policy       *Policy
+	// Policy says what the scripts may do beyond using their own
+	// descriptors: policy.AllowAll on the command line, what the host
+	// granted in a plugin.
+	Policy policy.Policy
 
-	// Grants are the descriptors the host granted by name (os.grants).
-	Grants map[string]int
+	// GrantedFds are the descriptors the host granted by name (os.grants).
+	GrantedFds map[string]int
 
 	intr      atomic.Pointer[interrupt] // nil: not interruptible
 	mu        sync.Mutex                // guards waker and stopWatch
@@ -59,9 +56,9 @@ type State struct {
 	chunk     uint64
 }
 
-// New returns a State with an empty descriptor table.
-func New() *State {
-	return &State{Fds: NewFdTable(), Policy: &Policy{}}
+// New returns a State with an empty descriptor table and the policy p.
+func New(p policy.Policy) *State {
+	return &State{Fds: NewFdTable(), Policy: p}
 }
 
 // Install stores st in L's registry, where Get finds it.
@@ -79,7 +76,7 @@ func Get(L *lua.LState) *State {
 			return st
 		}
 	}
-	panic("lstate: no State installed in this Lua state")
+	panic("state: no State installed in this Lua state")
 }
 
 // StdStream is one of the runtime's standard streams: a descriptor, or an

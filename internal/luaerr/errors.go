@@ -1,4 +1,7 @@
-package lstate
+// Package luaerr turns Go errors into Lua's results for a failed call:
+// nil, message, errno, the convention of Lua's io.open, with the real
+// errno and the call and file named as Python's OSError does.
+package luaerr
 
 import (
 	"errors"
@@ -9,9 +12,14 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
+// ErrInterrupted is returned by a blocking call when the running chunk
+// was interrupted: its context was cancelled (Ctrl-C in the REPL, a host
+// cancelling a script).
+var ErrInterrupted = errors.New("interrupted")
+
 // PushError pushes nil, message and errno for err, the convention of Lua's
 // io.open, and returns 3, the number of results. Use it as
-// `return lstate.PushError(L, err)`.
+// `return luaerr.PushError(L, err)`.
 //
 // An interruption (ErrInterrupted) is not returned but raised: the chunk
 // that was interrupted must stop.
@@ -65,9 +73,4 @@ func Errno(err error) int {
 		return int(syscall.ETIMEDOUT)
 	}
 	return int(syscall.EIO)
-}
-
-// Raise raises err as a Lua error with the message Message gives.
-func Raise(L *lua.LState, err error) {
-	L.RaiseError("%s", Message(err))
 }

@@ -13,8 +13,8 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/safesh/safesh/cmd/safesh/internal/repl"
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/repl"
 	"github.com/safesh/safesh/runtime"
 )
 

@@ -1,7 +1,0 @@
-//go:build unix
-
-package lstate
-
-import "syscall"
-
-const oDirectory = syscall.O_DIRECTORY

@@ -1,5 +1,0 @@
-package lstate
-
-import "math/rand/v2"
-
-func randUint32() uint32 { return rand.Uint32() }

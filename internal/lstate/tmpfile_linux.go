@@ -1,5 +1,0 @@
-package lstate
-
-import "golang.org/x/sys/unix"
-
-const oTmpfile = unix.O_TMPFILE

@@ -1,5 +1,0 @@
-//go:build !linux
-
-package lstate
-
-const oTmpfile = 0

@@ -1,0 +1,383 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/safesh/safesh/inherit"
+)
+
+// Grants is the policy of a restricted runtime: what its host granted,
+// and nothing else. The zero Grants (or NewGrants) grants nothing: no file
+// access, no processes, no network, no environment, no descriptor but the
+// runtime's own. The Allow methods add grants; they are not safe to call
+// once the runtime runs.
+type Grants struct {
+	roots    []*root
+	programs map[string]bool
+	childEnv map[string]bool
+	getenv   map[string]bool
+	allEnv   bool
+	connect  []Pattern
+	listen   []Pattern
+}
+
+// A root is a granted directory.
+type root struct {
+	*inherit.Root
+	path     string // absolute and clean
+	writable bool
+}
+
+// NewGrants returns a policy that grants nothing yet.
+func NewGrants() *Grants { return &Grants{} }
+
+// AllowRead lets scripts read files beneath dir, which is opened now. The
+// kernel confines every path (see inherit.Root). Relative paths are
+// relative to the first directory granted.
+func (g *Grants) AllowRead(dir string) error { return g.addRoot(dir, false) }
+
+// AllowWrite lets scripts read, create, change and remove files beneath
+// dir, confined as AllowRead's. Temporary files go into the first
+// writable directory granted.
+func (g *Grants) AllowWrite(dir string) error { return g.addRoot(dir, true) }
+
+// addRoot grants dir. Grants add up, whatever their order: granting a
+// directory both ways makes it writable.
+func (g *Grants) addRoot(dir string, writable bool) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("%q: %w", dir, err)
+	}
+	for _, r := range g.roots {
+		if r.path == abs {
+			r.writable = r.writable || writable
+			return nil
+		}
+	}
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%s is not a directory", abs)
+	}
+	ir, err := inherit.OpenRoot(abs)
+	if err != nil {
+		return err
+	}
+	g.roots = append(g.roots, &root{Root: ir, path: abs, writable: writable})
+	return nil
+}
+
+// AllowRun lets scripts start the program at the absolute path program.
+func (g *Grants) AllowRun(program string) error {
+	if !filepath.IsAbs(program) {
+		return fmt.Errorf("%q is not an absolute path", program)
+	}
+	if g.programs == nil {
+		g.programs = map[string]bool{}
+	}
+	g.programs[filepath.Clean(program)] = true
+	return nil
+}
+
+// AllowChildEnv lets the variable name, otherwise scrubbed from a child's
+// environment (see ChildEnv), reach children.
+func (g *Grants) AllowChildEnv(name string) {
+	if g.childEnv == nil {
+		g.childEnv = map[string]bool{}
+	}
+	g.childEnv[name] = true
+}
+
+// AllowEnv lets scripts read the environment variable name; "*" allows
+// all of them.
+func (g *Grants) AllowEnv(name string) {
+	if name == "*" {
+		g.allEnv = true
+		return
+	}
+	if g.getenv == nil {
+		g.getenv = map[string]bool{}
+	}
+	g.getenv[name] = true
+}
+
+// AllowConnect lets scripts connect to addresses matching pattern (see
+// ParsePattern).
+func (g *Grants) AllowConnect(pattern string) error { return addPattern(&g.connect, pattern) }
+
+// AllowListen lets scripts bind and listen on addresses matching pattern.
+func (g *Grants) AllowListen(pattern string) error { return addPattern(&g.listen, pattern) }
+
+func addPattern(dst *[]Pattern, s string) error {
+	p, err := ParsePattern(s)
+	if err != nil {
+		return fmt.Errorf("bad address pattern %q: %w", s, err)
+	}
+	*dst = append(*dst, p)
+	return nil
+}
+
+// Unrestricted reports false: a Grants allows only what it lists.
+func (g *Grants) Unrestricted() bool { return false }
+
+// resolve finds the root that path lies in and the path relative to it.
+// A relative path is relative to the first root, the script's working
+// directory. Of the roots that hold path, the deepest is used, and for a
+// change (write) only a writable one: grants add up, whatever their order.
+func (g *Grants) resolve(op, path string, write bool) (*root, string, error) {
+	if len(g.roots) == 0 {
+		return nil, "", denied(op, path, "no file access granted")
+	}
+	abs := filepath.Clean(path)
+	if !filepath.IsAbs(abs) {
+		abs = filepath.Join(g.roots[0].path, abs)
+	}
+	var best *root
+	readOnly := false
+	for _, r := range g.roots {
+		if abs != r.path && r.path != "/" && !strings.HasPrefix(abs, r.path+"/") {
+			continue
+		}
+		if write && !r.writable {
+			readOnly = true
+			continue
+		}
+		if best == nil || len(r.path) > len(best.path) {
+			best = r
+		}
+	}
+	switch {
+	case best != nil:
+	case readOnly:
+		return nil, "", denied(op, path, "read-only directory")
+	default:
+		return nil, "", denied(op, path, "outside the granted directories")
+	}
+	rel, err := filepath.Rel(best.path, abs)
+	if err != nil {
+		return nil, "", denied(op, path, "outside the granted directories")
+	}
+	return best, rel, nil
+}
+
+// escapeErr turns a refusal to leave a root (the kernel's EXDEV, or
+// os.Root's "path escapes from parent") into a denial, and names the
+// script's own path in other errors.
+func escapeErr(op, path string, err error) error {
+	if errors.Is(err, syscall.EXDEV) || strings.Contains(err.Error(), "escapes from parent") {
+		return denied(op, path, "the path leads outside the granted directory")
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &fs.PathError{Op: op, Path: path, Err: pe.Err}
+	}
+	return err
+}
+
+func writes(flags int) bool {
+	return flags&(syscall.O_WRONLY|syscall.O_RDWR|syscall.O_CREAT|syscall.O_TRUNC|syscall.O_APPEND) != 0
+}
+
+// Open opens path beneath a granted directory (for writing, a writable
+// one), with the kernel refusing "..", symbolic links and /proc links
+// that lead out. The descriptor is close-on-exec.
+func (g *Grants) Open(path string, flags int, perm uint32) (int, error) {
+	r, rel, err := g.resolve("open", path, writes(flags))
+	if err != nil {
+		return -1, err
+	}
+	fd, err := r.Open(rel, flags, perm)
+	if err != nil {
+		return -1, escapeErr("open", path, err)
+	}
+	return fd, nil
+}
+
+// Remove removes a file or empty directory beneath a writable granted
+// directory.
+func (g *Grants) Remove(path string) error {
+	r, rel, err := g.resolve("remove", path, true)
+	if err != nil {
+		return err
+	}
+	if err := r.Remove(rel); err != nil {
+		return escapeErr("remove", path, err)
+	}
+	return nil
+}
+
+// Rename renames a file within writable granted directories.
+func (g *Grants) Rename(from, to string) error {
+	r1, rel1, err := g.resolve("rename", from, true)
+	if err != nil {
+		return err
+	}
+	r2, rel2, err := g.resolve("rename", to, true)
+	if err != nil {
+		return err
+	}
+	if err := r1.Rename(rel1, r2.Root, rel2); err != nil {
+		var le *os.LinkError
+		if errors.As(err, &le) && errors.Is(le.Err, syscall.EXDEV) && r1 == r2 {
+			return denied("rename", from+" -> "+to, "the path leads outside the granted directory")
+		}
+		return escapeErr("rename", from+" -> "+to, err)
+	}
+	return nil
+}
+
+// tempRoot returns the first writable granted directory.
+func (g *Grants) tempRoot(op string) (*root, error) {
+	for _, r := range g.roots {
+		if r.writable {
+			return r, nil
+		}
+	}
+	return nil, denied(op, "temporary file", "no writable directory granted")
+}
+
+// OpenTmpfile creates an unnamed temporary file in the first writable
+// granted directory.
+func (g *Grants) OpenTmpfile() (int, error) {
+	r, err := g.tempRoot("tmpfile")
+	if err != nil {
+		return -1, err
+	}
+	fd, err := r.OpenTmpfile()
+	if err != nil {
+		return -1, escapeErr("tmpfile", r.path, err)
+	}
+	return fd, nil
+}
+
+// CreateTemp creates a new file exclusively in the first writable granted
+// directory, and returns its descriptor and absolute name.
+func (g *Grants) CreateTemp(prefix string) (int, string, error) {
+	r, err := g.tempRoot("tmpname")
+	if err != nil {
+		return -1, "", err
+	}
+	fd, name, err := r.CreateTemp(prefix)
+	if err != nil {
+		return -1, "", escapeErr("open", r.path, err)
+	}
+	return fd, filepath.Join(r.path, name), nil
+}
+
+// Program allows the programs granted by AllowRun, by absolute path.
+// Allowing a program is trusting it: a shell allowed runs anything.
+func (g *Grants) Program(path string) error {
+	if len(g.programs) == 0 {
+		return &DeniedError{Op: "exec", Target: path, Reason: "no programs allowed", Errno: syscall.EPERM}
+	}
+	if !filepath.IsAbs(path) || !g.programs[filepath.Clean(path)] {
+		return &DeniedError{Op: "exec", Target: path, Reason: "not an allowed program", Errno: syscall.EPERM}
+	}
+	return nil
+}
+
+// unsafeEnv are the variables the dynamic loader and libc trust to change
+// what a program loads or reads (glibc's unsecvars.h), scrubbed from a
+// restricted runtime's children; every LD_ and DYLD_ variable goes too.
+var unsafeEnv = map[string]bool{
+	"GCONV_PATH": true, "GETCONF_DIR": true, "GLIBC_TUNABLES": true, "HOSTALIASES": true,
+	"LOCALDOMAIN": true, "LOCPATH": true, "MALLOC_TRACE": true, "NIS_PATH": true,
+	"NLSPATH": true, "RESOLV_HOST_CONF": true, "RES_OPTIONS": true, "TMPDIR": true, "TZDIR": true,
+}
+
+// ChildEnv returns env, or the process's own environment when env is nil,
+// without the variables that make a program load or read what its parent
+// chose (LD_PRELOAD, ...), unless the host allowed them.
+func (g *Grants) ChildEnv(env []string) []string {
+	if env == nil {
+		env = os.Environ()
+	}
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		risky := unsafeEnv[name] || strings.HasPrefix(name, "LD_") || strings.HasPrefix(name, "DYLD_")
+		if risky && !g.childEnv[name] {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// Getenv reads only the variables the host allowed.
+func (g *Grants) Getenv(name string) (string, bool) {
+	if !g.allEnv && !g.getenv[name] {
+		return "", false
+	}
+	return os.LookupEnv(name)
+}
+
+// Connect allows what AllowConnect granted.
+func (g *Grants) Connect(host string, ip net.IP, port int) error {
+	if match(g.connect, host, ip, port) {
+		return nil
+	}
+	return &DeniedError{Op: "connect", Target: net.JoinHostPort(host, strconv.Itoa(port)), Reason: "network access not granted", Errno: syscall.EACCES}
+}
+
+// Listen allows what AllowListen granted.
+func (g *Grants) Listen(host string, ip net.IP, port int) error {
+	if match(g.listen, host, ip, port) {
+		return nil
+	}
+	return &DeniedError{Op: "bind", Target: net.JoinHostPort(host, strconv.Itoa(port)), Reason: "listening not granted", Errno: syscall.EACCES}
+}
+
+// MayResolve looks a name up only when a pattern could allow it: one that
+// matches the name itself, or one that is an address, which the name's
+// addresses must be compared with. Any other name is refused before a
+// query leaves the machine: a query for a name the script made up would
+// tell a name server whatever the script put in it.
+func (g *Grants) MayResolve(op, host string, port int) error {
+	patterns, check := g.connect, g.Connect
+	if op == "bind" {
+		patterns, check = g.listen, g.Listen
+	}
+	if match(patterns, host, nil, port) {
+		return nil
+	}
+	for _, p := range patterns {
+		if (p.Port == 0 || p.Port == port) && net.ParseIP(p.Host) != nil {
+			return nil
+		}
+	}
+	return check(host, nil, port)
+}
+
+// UseFd allows only the runtime's own descriptors; any other number gives
+// EBADF, as if it were not open, so that a script cannot even learn which
+// numbers the host uses.
+func (g *Grants) UseFd(fd int, owned bool, op string) error {
+	if owned {
+		return nil
+	}
+	return os.NewSyscallError(op, syscall.EBADF)
+}
+
+// SeeFd shows only the runtime's own descriptors.
+func (g *Grants) SeeFd(fd int, owned bool) bool { return owned }
+
+// Close releases the granted directories.
+func (g *Grants) Close() error {
+	var errs []error
+	for _, r := range g.roots {
+		errs = append(errs, r.Close())
+	}
+	g.roots = nil
+	return errors.Join(errs...)
+}

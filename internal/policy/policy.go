@@ -1,0 +1,97 @@
+// Package policy decides what a runtime's scripts may do beyond using the
+// descriptors they created: which files, programs, network addresses,
+// environment variables and other descriptors they may reach.
+//
+// A Policy is a value whose methods are the checks. AllowAll is the
+// policy of a script that is the whole process (the command line): every
+// check passes and every call goes straight to the system. A *Grants is
+// the policy of a plugin: it allows nothing until its host grants it, and
+// then exactly what was granted, with every path confined by the kernel
+// (see inherit.Root). A new policy-checked call is one method here, in
+// both implementations.
+//
+// A refusal is a *DeniedError, which unwraps to its errno (EACCES or
+// EPERM), so that a script gets nil, message, errno as for any OS error,
+// with a message that says which policy refused.
+package policy
+
+import (
+	"net"
+	"syscall"
+)
+
+// A Policy is what a runtime's scripts may do. Its methods either do what
+// they are named for, within the policy (Open, Remove, ...), or check
+// that something may be done (Program, Connect, ...).
+type Policy interface {
+	// Unrestricted reports whether everything is allowed. Only the
+	// assembly of a runtime asks it, to decide what to offer at all
+	// (os.setenv, the whole debug library); the checks never do.
+	Unrestricted() bool
+
+	// Open opens path as inherit.Open does; the descriptor is
+	// close-on-exec.
+	Open(path string, flags int, perm uint32) (int, error)
+	// Remove removes a file or an empty directory.
+	Remove(path string) error
+	// Rename renames a file.
+	Rename(from, to string) error
+	// OpenTmpfile creates an unnamed temporary file (io.tmpfile).
+	OpenTmpfile() (int, error)
+	// CreateTemp creates a new temporary file exclusively (os.tmpname),
+	// and returns its descriptor and the name a script uses for it.
+	CreateTemp(prefix string) (int, string, error)
+
+	// Program returns nil if a script may start the program at path,
+	// which must be absolute: the file that will be executed.
+	Program(path string) error
+	// ChildEnv returns the environment a child gets when a script asks
+	// for env (nil: the process's own).
+	ChildEnv(env []string) []string
+	// Getenv reads an environment variable for a script.
+	Getenv(name string) (string, bool)
+
+	// Connect returns nil if a script may connect (or send datagrams) to
+	// host:port; ip is the address host resolved to, if any.
+	Connect(host string, ip net.IP, port int) error
+	// Listen returns nil if a script may bind to host:port.
+	Listen(host string, ip net.IP, port int) error
+	// MayResolve returns nil if a script may look up the name host, to
+	// connect to it on port (op "connect") or to bind to it (op "bind").
+	MayResolve(op, host string, port int) error
+	// UnixPath returns the path at which to bind or connect a unix
+	// socket that a script named path; release must be called once the
+	// call is made.
+	UnixPath(op, path string) (safe string, release func(), err error)
+
+	// UseFd returns nil if a script may use descriptor fd for op; owned
+	// says whether the fd is the runtime's own (in its table).
+	UseFd(fd int, owned bool, op string) error
+	// SeeFd reports whether os.fds() shows fd to a script.
+	SeeFd(fd int, owned bool) bool
+
+	// Close releases what the policy holds (the granted directories).
+	Close() error
+}
+
+// DeniedError is a refusal by the runtime's policy. It unwraps to its
+// errno (EACCES or EPERM), so scripts get nil, message, errno as for any
+// OS error, and the message says which policy refused.
+type DeniedError struct {
+	Op     string
+	Target string
+	Reason string
+	Errno  syscall.Errno
+}
+
+func (e *DeniedError) Error() string {
+	return e.Op + ": " + e.Target + ": " + e.Errno.Error() + " (" + e.Reason + ")"
+}
+
+// Unwrap returns the errno.
+func (e *DeniedError) Unwrap() error { return e.Errno }
+
+// denied is a refusal with EACCES.
+func denied(op, target, reason string) error {
+	return &DeniedError{Op: op, Target: target, Reason: reason, Errno: syscall.EACCES}
+}

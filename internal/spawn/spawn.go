@@ -1,0 +1,297 @@
+// Package spawn is the one way a script starts a child: subprocess's
+// Popen, run, call and pipeline, io.popen and os.execute all go through
+// Start, so that each of them checks the program against the policy,
+// flushes the script's output first, gives the child the environment the
+// policy allows, relays the runtime's standard streams when they are an
+// embedding host's Go readers and writers, and records the child so that
+// a cancelled chunk or a closed runtime kills and reaps it.
+//
+// The descriptors themselves are inherit.StartProcess's business: a child
+// gets its standard streams and the pass descriptors, and nothing else.
+package spawn
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/state"
+)
+
+// Redirect says what one of a child's standard descriptors becomes.
+type Redirect int
+
+const (
+	// Inherit gives the child the runtime's own stream: its descriptor,
+	// or a pipe relayed to or from the host's io.Reader or io.Writer.
+	Inherit Redirect = iota
+	// Pipe gives the child one end of a new pipe and the caller the other
+	// (Child.Pipes).
+	Pipe
+	// DevNull gives the child /dev/null.
+	DevNull
+	// Stdout gives the child's standard error what its standard output
+	// gets (stderr only).
+	Stdout
+	// Fd gives the child the descriptor in Spec.Fds.
+	Fd
+)
+
+// Spec is a child to start.
+type Spec struct {
+	// Argv is the command. Argv[0] names the program, looked up on the
+	// PATH of Env (or of the process) when it has no slash, unless
+	// Program is set.
+	Argv []string
+	// Program is the program to run, when it is not what Argv[0] names
+	// (C's system runs /bin/sh as "sh").
+	Program string
+	// Stdio says what the child's descriptors 0, 1 and 2 become, and Fds
+	// the descriptors for Fd.
+	Stdio [3]Redirect
+	Fds   [3]int
+	// PassFds are given to the child at their numbers (pass_fds).
+	PassFds []int
+	// InheritFds also gives it every inheritable descriptor
+	// (close_fds = false).
+	InheritFds bool
+	// Dir is the child's working directory; "" keeps the parent's.
+	Dir string
+	// Env is the environment asked for; nil: the process's own. The
+	// policy may take variables out (policy.Policy.ChildEnv).
+	Env []string
+	// NewSession starts the child in a new session, and so a new
+	// process group, which Kill then kills whole.
+	NewSession bool
+}
+
+// Child is a child started by Start.
+type Child struct {
+	// Pid is the child's process ID.
+	Pid int
+	// Pipes are the parent's ends of the Pipe redirections, or -1. They
+	// are the caller's to own and close.
+	Pipes [3]int
+
+	st      *state.State
+	p       *inherit.Process
+	relays  []*relay
+	session bool
+	done    bool
+	status  inherit.ExitStatus
+}
+
+// Start starts the child s describes. On failure nothing is left behind:
+// no child, no descriptor, no relay.
+func Start(st *state.State, s *Spec) (*Child, error) {
+	path, err := program(st, s)
+	if err != nil {
+		return nil, err
+	}
+	c := &Child{Pipes: [3]int{-1, -1, -1}, st: st, session: s.NewSession}
+	var files [3]int
+	var temp []int // closed after the spawn, whatever happens
+	closeTemp := func() {
+		for _, fd := range temp {
+			inherit.Close(fd)
+		}
+	}
+	fail := func(err error) (*Child, error) {
+		closeTemp()
+		for _, fd := range c.Pipes {
+			if fd >= 0 {
+				inherit.Close(fd)
+			}
+		}
+		for _, r := range c.relays {
+			r.abandon()
+		}
+		return nil, err
+	}
+	for i := range 3 {
+		switch s.Stdio[i] {
+		case Inherit:
+			std := st.Stdio[i]
+			if std.Fd >= 0 {
+				files[i] = std.Fd
+				break
+			}
+			r, err := newRelay(i, std.Stream)
+			if err != nil {
+				return fail(err)
+			}
+			c.relays = append(c.relays, r) // both ends closed by abandon on failure
+			files[i] = r.childFd
+		case Pipe:
+			r, w, err := inherit.Pipe()
+			if err != nil {
+				return fail(err)
+			}
+			if i == 0 {
+				files[i], c.Pipes[i] = r, w
+				temp = append(temp, r)
+			} else {
+				files[i], c.Pipes[i] = w, r
+				temp = append(temp, w)
+			}
+		case DevNull:
+			flag := os.O_WRONLY
+			if i == 0 {
+				flag = os.O_RDONLY
+			}
+			fd, err := inherit.Open(os.DevNull, flag, 0)
+			if err != nil {
+				return fail(err)
+			}
+			files[i] = fd
+			temp = append(temp, fd)
+		case Stdout:
+			files[i] = files[1]
+		case Fd:
+			files[i] = s.Fds[i]
+		}
+	}
+	st.FlushStdout()
+	p, err := inherit.StartProcess(path.exec, s.Argv, &inherit.ProcAttr{
+		Dir:        s.Dir,
+		Env:        st.Policy.ChildEnv(s.Env),
+		Files:      files[:],
+		PassFds:    s.PassFds,
+		InheritFds: s.InheritFds,
+		Setsid:     s.NewSession,
+	})
+	if err != nil {
+		return fail(path.named(err))
+	}
+	closeTemp()
+	for _, r := range c.relays {
+		inherit.Close(r.childFd) // the child has its copy
+		r.start()
+	}
+	c.p, c.Pid = p, p.Pid
+	st.AddChild(p, s.NewSession)
+	return c, nil
+}
+
+// programPath is the program a child runs: the absolute path that is
+// checked and executed, and the name the script's PATH lookup gave, which
+// errors show.
+type programPath struct {
+	exec, name string
+}
+
+// program finds the program of s, as the child will see it, and checks
+// it against the policy. It is found once, from the child's directory, and
+// made absolute: the path that is checked is the path that is executed.
+func program(st *state.State, s *Spec) (programPath, error) {
+	file := s.Program
+	if file == "" && len(s.Argv) > 0 {
+		file = s.Argv[0]
+	}
+	name, err := inherit.LookPath(file, s.Env, s.Dir)
+	if err != nil {
+		return programPath{}, err
+	}
+	abs := name
+	if !filepath.IsAbs(abs) {
+		dir := s.Dir
+		if dir == "" || !filepath.IsAbs(dir) {
+			wd, err := os.Getwd()
+			if err != nil {
+				return programPath{}, &fs.PathError{Op: "exec", Path: name, Err: err}
+			}
+			dir = filepath.Join(wd, dir)
+		}
+		abs = filepath.Join(dir, abs)
+	}
+	if err := st.Policy.Program(abs); err != nil {
+		return programPath{}, err
+	}
+	return programPath{exec: abs, name: name}, nil
+}
+
+// named reports an exec error under the name the script knows the
+// program by.
+func (p programPath) named(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Op == "exec" && pe.Path == p.exec {
+		return &fs.PathError{Op: "exec", Path: p.name, Err: pe.Err}
+	}
+	return err
+}
+
+// Status returns how the child ended, and whether it has been reaped.
+func (c *Child) Status() (inherit.ExitStatus, bool) { return c.status, c.done }
+
+// Wait waits for the child to exit, for at most timeout (negative: no
+// limit), interruptibly (luaerr.ErrInterrupted). It returns true once the
+// child is reaped, false on timeout.
+func (c *Child) Wait(timeout time.Duration) (bool, error) {
+	if c.done {
+		return true, nil
+	}
+	r, err := c.st.WaitProcess(c.p, timeout)
+	if err != nil {
+		return false, err
+	}
+	if r == inherit.TimedOut {
+		return false, nil
+	}
+	c.reaped()
+	return true, nil
+}
+
+// Poll reaps the child if it has exited, without waiting, and reports
+// whether it has.
+func (c *Child) Poll() (bool, error) {
+	if c.done {
+		return true, nil
+	}
+	_, done, err := c.p.Poll()
+	if err != nil {
+		return false, err
+	}
+	if done {
+		c.reaped()
+	}
+	return done, nil
+}
+
+// reaped records the status of a reaped child, waits until its output
+// relays have copied everything, and forgets it.
+func (c *Child) reaped() {
+	if c.done {
+		return
+	}
+	c.status, _ = c.p.Done()
+	c.done = true
+	for _, r := range c.relays {
+		r.wait()
+	}
+	c.st.RemoveChild(c.p)
+}
+
+// Signal sends sig to the child (to its whole group, with group set and a
+// new session), unless it has been reaped.
+func (c *Child) Signal(sig syscall.Signal, group bool) error {
+	if c.done {
+		return nil
+	}
+	if group && c.session {
+		return c.p.SignalGroup(sig)
+	}
+	return c.p.Signal(sig)
+}
+
+// Kill ends a child that must not outlive its call (a timeout, an
+// interruption, a failed pipeline): SIGKILL to it, or to its group under
+// a new session, then it is reaped, whatever the context says.
+func (c *Child) Kill() {
+	c.Signal(syscall.SIGKILL, true)
+	c.p.Wait(-1, -1)
+	c.reaped()
+}
