@@ -1,0 +1,7 @@
+package inherit
+
+import "golang.org/x/sys/unix"
+
+// oDirHandle opens a directory only to come back to it (fchdir) or to
+// name files in it: O_PATH needs no permission to read it.
+const oDirHandle = unix.O_PATH | unix.O_DIRECTORY
