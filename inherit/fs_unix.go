@@ -217,3 +217,14 @@ func Getwd() (string, error) {
 // Umask sets the process's file mode creation mask and returns the one
 // before.
 func Umask(mask int) int { return unix.Umask(mask) }
+
+// OpenedForWriting reports whether fd was opened for writing (O_WRONLY or
+// O_RDWR).
+func OpenedForWriting(fd int) (bool, error) {
+	fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+	if err != nil {
+		return false, os.NewSyscallError("fcntl", err)
+	}
+	acc := fl & unix.O_ACCMODE
+	return acc == unix.O_WRONLY || acc == unix.O_RDWR, nil
+}

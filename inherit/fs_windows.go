@@ -117,3 +117,14 @@ func GetUname() (Uname, error) { return Uname{}, unsupported("uname") }
 
 // GetDiskUsage is not supported on Windows yet.
 func GetDiskUsage(fd int) (DiskUsage, error) { return DiskUsage{}, unsupported("statfs") }
+
+// OpenedForWriting is not supported on Windows yet.
+func OpenedForWriting(fd int) (bool, error) { return false, unsupported("fcntl") }
+
+// OHandle opens a file only to ask about it.
+const OHandle = 0
+
+const (
+	oDirRead  = 0
+	oNoFollow = 0
+)

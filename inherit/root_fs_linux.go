@@ -223,3 +223,14 @@ func (r *Root) Access(path string, mode uint32) bool {
 	defer unix.Close(fd)
 	return mode == AccessExists || Access(procFd(fd), mode)
 }
+
+// OpenDir opens the directory at path beneath the root for reading its
+// entries (see DirReader), close-on-exec; with nofollow set, never
+// through a symbolic link at path itself.
+func (r *Root) OpenDir(path string, nofollow bool) (int, error) {
+	flag := unix.O_RDONLY | unix.O_DIRECTORY
+	if nofollow {
+		flag |= unix.O_NOFOLLOW
+	}
+	return r.Open(path, flag, 0)
+}

@@ -68,3 +68,14 @@ func (r *Root) Truncate(path string, size int64) error {
 // Access reports whether the file at path beneath the root may be used as
 // mode says (see Access), from its permission bits.
 func (r *Root) Access(path string, mode uint32) bool { return r.accessFallback(path, mode) }
+
+// OpenDir opens the directory at path beneath the root for reading its
+// entries (see DirReader), close-on-exec; with nofollow set, never
+// through a symbolic link at path itself.
+func (r *Root) OpenDir(path string, nofollow bool) (int, error) {
+	flag := oDirRead
+	if nofollow {
+		flag |= oNoFollow
+	}
+	return r.Open(path, flag, 0)
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/safesh/safesh/inherit"
@@ -27,6 +28,7 @@ type Grants struct {
 	allEnv   bool
 	connect  []Pattern
 	listen   []Pattern
+	cwd      atomic.Pointer[string] // the scripts' working directory (Chdir); nil: the first root
 }
 
 // A root is a granted directory.
@@ -131,8 +133,8 @@ func addPattern(dst *[]Pattern, s string) error {
 func (g *Grants) Unrestricted() bool { return false }
 
 // resolve finds the root that path lies in and the path relative to it.
-// A relative path is relative to the first root, the script's working
-// directory. Of the roots that hold path, the deepest is used, and for a
+// A relative path is relative to the scripts' working directory (see
+// Chdir), at first the first root. Of the roots that hold path, the deepest is used, and for a
 // change (write) only a writable one: grants add up, whatever their order.
 func (g *Grants) resolve(op, path string, write bool) (*root, string, error) {
 	if len(g.roots) == 0 {
@@ -140,7 +142,7 @@ func (g *Grants) resolve(op, path string, write bool) (*root, string, error) {
 	}
 	abs := filepath.Clean(path)
 	if !filepath.IsAbs(abs) {
-		abs = filepath.Join(g.roots[0].path, abs)
+		abs = filepath.Join(g.workdir(), abs)
 	}
 	var best *root
 	readOnly := false
