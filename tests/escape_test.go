@@ -107,7 +107,76 @@ var escapeCases = []struct {
 	{"unix bind read-only", `local s = require("socket").socket("unix") return s:bind(ROOT .. "/sock")`},
 	{"unix bind via symlink", `local s = require("socket").socket("unix") return s:bind(RW .. "/dir-link/sock")`},
 	{"abstract unix socket", `local s = require("socket").socket("unix") return s:bind("\0abstract")`},
+	// The file system calls of os.
+	{"stat outside", `return os.stat(OUT .. "/secret")`},
+	{"lstat via dotdot", `return os.lstat(ROOT .. "/../out/secret")`},
+	{"stat through a link", `return os.stat(ROOT .. "/abs-link")`},
+	{"stat through a relative link", `return os.stat(ROOT .. "/rel-link")`},
+	{"stat proc self root", `return os.stat("/proc/self/root/etc/passwd")`},
+	{"listdir outside", `return os.listdir(OUT)`},
+	{"listdir through a link", `return os.listdir(ROOT .. "/dir-link")`},
+	{"listdir proc self cwd", `return os.listdir("/proc/self/cwd")`},
+	{"scandir outside", `return os.scandir(OUT)`},
+	{"scandir via dotdot", `return os.scandir("..")`},
+	{"glob outside", `return #os.glob(OUT .. "/*") > 0 or nil`},
+	{"glob through a link", `return #os.glob(ROOT .. "/dir-link/*") > 0 or nil`},
+	{"glob ** through a link", `return #os.glob(ROOT .. "/**/secret") > 0 or nil`},
+	{"glob literal outside", `return #os.glob(OUT .. "/secret") > 0 or nil`},
+	{"exists outside", `return os.path.exists(OUT .. "/secret")`},
+	{"isdir through a link", `return os.path.isdir(ROOT .. "/dir-link")`},
+	{"getsize outside", `return os.path.getsize(OUT .. "/secret")`},
+	{"readlink outside", `return os.readlink("/proc/self/exe")`},
+	{"realpath outside", `return os.realpath("/proc/self/exe") ~= "/proc/self/exe" or nil`},
+	{"access outside", `return os.access(OUT .. "/secret", "r")`},
+	{"access write read-only", `return os.access(ROOT .. "/data.txt", "w")`},
+	{"mkdir in read-only", `return os.mkdir(ROOT .. "/newdir")`},
+	{"mkdir through a link", `return os.mkdir(RW .. "/dir-link/planted")`},
+	{"mkdir outside", `return os.mkdir(OUT .. "/planted")`},
+	{"makedirs outside", `return os.makedirs(OUT .. "/planted/deep")`},
+	{"makedirs via dotdot", `return os.makedirs(RW .. "/../out/planted")`},
+	{"rmdir read-only", `return os.rmdir(ROOT .. "/sub")`},
+	{"rmdir the root", `return os.rmdir(RW)`},
+	{"unlink read-only", `return os.unlink(ROOT .. "/data.txt")`},
+	{"unlink through a link", `return os.unlink(RW .. "/dir-link/secret")`},
+	{"replace out", `io.open(RW .. "/r", "w"):close() return os.replace(RW .. "/r", OUT .. "/planted")`},
+	{"replace in", `return os.replace(OUT .. "/secret", RW .. "/stolen")`},
+	{"symlink in read-only", `return os.symlink("/etc/passwd", ROOT .. "/planted")`},
+	{"symlink out, then open", `os.symlink(OUT .. "/secret", RW .. "/s1") return io.open(RW .. "/s1")`},
+	{"relative symlink out, then open", `os.symlink("../out/secret", RW .. "/s2") return io.open(RW .. "/s2")`},
+	{"symlink to proc, then open", `os.symlink("/proc/self/root/etc/passwd", RW .. "/s3") return io.open(RW .. "/s3")`},
+	{"symlink out, then write", `os.symlink(OUT .. "/planted", RW .. "/s4") return io.open(RW .. "/s4", "w")`},
+	{"symlink out, then mkdir", `os.symlink(OUT, RW .. "/s5") return os.mkdir(RW .. "/s5/planted")`},
+	{"link a read-only file", `return os.link(ROOT .. "/data.txt", RW .. "/hard")`},
+	{"link from outside", `return os.link(OUT .. "/secret", RW .. "/hard")`},
+	{"link to outside", `io.open(RW .. "/l", "w"):close() return os.link(RW .. "/l", OUT .. "/planted")`},
+	{"link through a link", `return os.link(RW .. "/dir-link/secret", RW .. "/hard")`},
+	{"chmod read-only", `return os.chmod(ROOT .. "/data.txt", 511)`},
+	{"chmod through a link", `return os.chmod(RW .. "/abs-link", 511)`},
+	{"chmod set-uid", `io.open(RW .. "/su", "w"):close() os.chmod(RW .. "/su", 2541) return os.stat(RW .. "/su").perm >= 512 or nil`},
+	{"mkdir set-gid", `os.mkdir(RW .. "/sg", 1512) return os.stat(RW .. "/sg").perm >= 512 or nil`},
+	{"fchmod set-uid", `local fd = os.open(RW .. "/fsu", "w") os.chmod(fd, 2541) return os.stat(fd).perm >= 512 or nil`},
+	{"fchmod a read-only descriptor", `local fd = os.open(ROOT .. "/data.txt", "r") return os.chmod(fd, 511)`},
+	{"fchown a read-only descriptor", `local fd = os.open(ROOT .. "/data.txt", "r") return os.chown(fd, -1, -1)`},
+	{"ftruncate a read-only descriptor", `local fd = os.open(ROOT .. "/data.txt", "r") return os.truncate(fd, 0)`},
+	{"chown read-only", `return os.chown(ROOT .. "/data.txt", -1, -1)`},
+	{"utime read-only", `return os.utime(ROOT .. "/data.txt")`},
+	{"utime through a link", `return os.utime(RW .. "/abs-link")`},
+	{"truncate a read-only file", `return os.truncate(ROOT .. "/data.txt", 0)`},
+	{"truncate through a link", `return os.truncate(RW .. "/abs-link", 0)`},
+	{"chdir outside", `return os.chdir(OUT)`},
+	{"chdir through a link", `return os.chdir(ROOT .. "/dir-link")`},
+	{"chdir, then dotdot", `os.chdir(ROOT .. "/sub") return io.open("../../out/secret")`},
+	{"chdir, then relative write", `os.chdir(ROOT .. "/sub") return io.open("planted", "w")`},
+	{"umask", `return os.umask(0)`},
 	// The host's environment and process.
+	{"environ", `return os.environ().SAFESH_SECRET`},
+	{"unsetenv", `return os.unsetenv and os.unsetenv("SAFESH_SECRET")`},
+	{"kill self", `return os.kill(os.getpid(), 0)`},
+	{"kill init", `return os.kill(1, 0)`},
+	{"kill every process", `return os.kill(-1, 0)`},
+	{"kill own group", `return os.kill(0, 0)`},
+	{"kill a reaped child", `local sp = require("subprocess") local p = sp.Popen({"/usr/bin/env"}, {stdout = sp.DEVNULL}) p:wait() return os.kill(p.pid, 0)`},
+	{"exec an allowed program", `return os.exec({"/usr/bin/env"})`},
 	{"getenv", `return os.getenv("SAFESH_SECRET")`},
 	{"setenv", `return os.setenv and os.setenv("SAFESH_SECRET", "changed")`},
 	{"debug getinfo", `return debug.getinfo`},
@@ -158,6 +227,7 @@ func TestEscapeCorpus(t *testing.T) {
 	defer host.Close()
 	t.Setenv("SAFESH_SECRET", "hunter2")
 	t.Setenv("LD_PRELOAD", "/nonexistent/evil.so")
+	hostCwd, _ := os.Getwd()
 
 	for _, c := range escapeCases {
 		t.Run(c.name, func(t *testing.T) {
@@ -214,6 +284,12 @@ func TestEscapeCorpus(t *testing.T) {
 	}
 	if _, err := host.Stat(); err != nil {
 		t.Errorf("the host's descriptor %d was closed: %v", host.Fd(), err)
+	}
+	if wd, _ := os.Getwd(); wd != hostCwd {
+		t.Errorf("the host's working directory changed to %s", wd)
+	}
+	if fi, _ := os.Stat(filepath.Join(root, "data.txt")); fi == nil || fi.Mode().Perm() != 0o644 || fi.Size() != 4 {
+		t.Errorf("the read-only file changed: %v", fi)
 	}
 }
 

@@ -100,6 +100,17 @@ assert(#got == 2)
 local sd = assert(sa:dup())
 local sf = assert(socket.fromfd(sb:fileno()))
 
+os.makedirs(dir .. "/tree/a/b")
+assert(io.open(dir .. "/tree/a/b/f", "w")):close()
+os.symlink("a", dir .. "/tree/l")
+assert(#os.listdir(dir .. "/tree") == 2)
+for e in os.scandir(dir .. "/tree") do end
+assert(#os.glob(dir .. "/tree/**") > 3)
+assert(os.stat(dir .. "/tree").type == "dir")
+assert(os.path.isdir(dir .. "/tree/l"))
+assert(os.realpath(dir .. "/tree/l"))
+assert(os.truncate(dir .. "/tree/a/b/f", 0))
+
 local sp = require("subprocess")
 sp.run({"cat"}, {input = "x", capture_output = true})
 sp.run({"true"}, {stdin = sp.DEVNULL, stderr = sp.STDOUT, pass_fds = {fd}})

@@ -8,11 +8,11 @@ import (
 	"strings"
 )
 
-// ErrNoClosingQuote and ErrNoEscapedChar are Split's errors, with
-// Python's messages.
+// ErrNoClosingQuote and ErrNoEscapedChar are Split's errors: Python's
+// messages, in Go's lower case.
 var (
-	ErrNoClosingQuote = errors.New("No closing quotation")
-	ErrNoEscapedChar  = errors.New("No escaped character")
+	ErrNoClosingQuote = errors.New("no closing quotation")
+	ErrNoEscapedChar  = errors.New("no escaped character")
 )
 
 // isSpace reports whether c separates words: shlex's whitespace.

@@ -44,8 +44,10 @@ import (
 
 // lib is the os module of one runtime.
 type lib struct {
-	st  *state.State
-	buf []byte // os.read's buffer for reads of up to 64 KiB
+	st        *state.State
+	buf       []byte // os.read's buffer for reads of up to 64 KiB
+	abandoned abandoned
+	scanMT    *lua.LTable // the metatable of os.scandir's handles
 }
 
 // Loader adds safesh's functions to the global os table (which the
@@ -78,13 +80,27 @@ func Loader(L *lua.LState) int {
 		"rename":          l.rename,
 		"getenv":          l.getenv,
 		"tmpname":         l.tmpname,
+		"environ":         l.environ,
+		"unsetenv":        l.unsetenv,
+		"kill":            l.kill,
+		"uname":           uname,
+		"exec":            l.exec,
 	})
+	L.SetFuncs(mod, l.fsFuncs())
+	for name, id := range ids {
+		mod.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
+			L.Push(lua.LNumber(id()))
+			return 1
+		}))
+	}
+	mod.RawSetString("path", l.pathTable(L))
 	if clock := clockFunc(); clock != nil {
 		mod.RawSetString("clock", L.NewFunction(clock))
 	}
 	if !l.st.Policy.Unrestricted() {
 		// gopher-lua's os.setenv would change the host's environment.
 		mod.RawSetString("setenv", lua.LNil)
+		mod.RawSetString("unsetenv", lua.LNil)
 	}
 	for name, v := range openFlags {
 		mod.RawSetString(name, lua.LNumber(v))
