@@ -8,6 +8,7 @@ import (
 	osmod "github.com/safesh/safesh/modules/os"
 	"github.com/safesh/safesh/modules/socket"
 	"github.com/safesh/safesh/modules/subprocess"
+	timemod "github.com/safesh/safesh/modules/time"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -39,6 +40,7 @@ var modules = []struct {
 	{"os", osmod.Loader, true},
 	{"socket", socket.Loader, false},
 	{"subprocess", subprocess.Loader, false},
+	{"time", timemod.Loader, false},
 }
 
 // Modules returns the names of safesh's modules, which WithModules takes.
