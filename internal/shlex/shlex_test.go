@@ -2,11 +2,11 @@ package shlex
 
 import (
 	"bytes"
-	"strings"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"reflect"
+	"strings"
 	"testing"
 )
 
