@@ -6,6 +6,7 @@ import (
 
 	iomod "github.com/safesh/safesh/modules/io"
 	osmod "github.com/safesh/safesh/modules/os"
+	"github.com/safesh/safesh/modules/shutil"
 	"github.com/safesh/safesh/modules/socket"
 	"github.com/safesh/safesh/modules/subprocess"
 	timemod "github.com/safesh/safesh/modules/time"
@@ -41,6 +42,7 @@ var modules = []struct {
 	{"socket", socket.Loader, false},
 	{"subprocess", subprocess.Loader, false},
 	{"time", timemod.Loader, false},
+	{"shutil", shutil.Loader, false},
 }
 
 // Modules returns the names of safesh's modules, which WithModules takes.

@@ -153,7 +153,7 @@ var escapeCases = []struct {
 	{"chmod read-only", `return os.chmod(ROOT .. "/data.txt", 511)`},
 	{"chmod through a link", `return os.chmod(RW .. "/abs-link", 511)`},
 	{"chmod set-uid", `io.open(RW .. "/su", "w"):close() os.chmod(RW .. "/su", 2541) return os.stat(RW .. "/su").perm >= 512 or nil`},
-	{"mkdir set-gid", `os.mkdir(RW .. "/sg", 1512) return os.stat(RW .. "/sg").perm >= 512 or nil`},
+	{"mkdir sticky", `os.mkdir(RW .. "/sg", 1000) return os.stat(RW .. "/sg").perm >= 512 or nil`},
 	{"fchmod set-uid", `local fd = os.open(RW .. "/fsu", "w") os.chmod(fd, 2541) return os.stat(fd).perm >= 512 or nil`},
 	{"fchmod a read-only descriptor", `local fd = os.open(ROOT .. "/data.txt", "r") return os.chmod(fd, 511)`},
 	{"fchown a read-only descriptor", `local fd = os.open(ROOT .. "/data.txt", "r") return os.chown(fd, -1, -1)`},
@@ -168,6 +168,33 @@ var escapeCases = []struct {
 	{"chdir, then dotdot", `os.chdir(ROOT .. "/sub") return io.open("../../out/secret")`},
 	{"chdir, then relative write", `os.chdir(ROOT .. "/sub") return io.open("planted", "w")`},
 	{"umask", `return os.umask(0)`},
+	// shutil.
+	{"copyfile from outside", `return require("shutil").copyfile(OUT .. "/secret", RW .. "/stolen")`},
+	{"copyfile through a link", `return require("shutil").copyfile(ROOT .. "/abs-link", RW .. "/stolen")`},
+	{"copyfile to outside", `return require("shutil").copyfile(ROOT .. "/data.txt", OUT .. "/planted")`},
+	{"copyfile into read-only", `return require("shutil").copyfile(RW .. "/../rw/x", ROOT .. "/planted")`},
+	{"copyfile onto a link out", `return require("shutil").copyfile(ROOT .. "/data.txt", RW .. "/abs-link")`},
+	{"copy into a link to a directory out", `return require("shutil").copy(ROOT .. "/data.txt", RW .. "/dir-link")`},
+	{"copy2 set-uid", `assert(require("shutil").copy2(ROOT .. "/suid", RW .. "/suid-copy2")) return os.stat(RW .. "/suid-copy2").perm >= 512 or nil`},
+	{"copy set-uid", `assert(require("shutil").copy(ROOT .. "/suid", RW .. "/suid-copy")) return os.stat(RW .. "/suid-copy").perm >= 512 or nil`},
+	{"copytree from outside", `return require("shutil").copytree(OUT, RW .. "/stolen")`},
+	{"copytree through a link", `local sh = require("shutil") sh.copytree(ROOT, RW .. "/t") return io.open(RW .. "/t/dir-link/secret")`},
+	{"copytree to outside", `return require("shutil").copytree(ROOT .. "/sub", OUT .. "/planted")`},
+	{"copytree links, then open", `local sh = require("shutil") sh.copytree(ROOT, RW .. "/t2", {symlinks = true}) return io.open(RW .. "/t2/abs-link")`},
+	{"rmtree read-only", `return require("shutil").rmtree(ROOT .. "/sub")`},
+	{"rmtree outside", `return require("shutil").rmtree(OUT)`},
+	{"rmtree through a link", `return require("shutil").rmtree(RW .. "/dir-link")`},
+	{"rmtree below a link", `return require("shutil").rmtree(RW .. "/dir-link/x")`},
+	{"rmtree via dotdot", `return require("shutil").rmtree(RW .. "/../out")`},
+	{"rmtree the granted directory", `return require("shutil").rmtree(RW)`},
+	// (The outside is checked after the corpus: the link must go, not the secret.)
+	{"rmtree a tree with a link out", `os.mkdir(RW .. "/d") os.symlink(OUT, RW .. "/d/l") assert(require("shutil").rmtree(RW .. "/d")) return nil`},
+	{"move from outside", `return require("shutil").move(OUT .. "/secret", RW .. "/stolen")`},
+	{"move to outside", `io.open(RW .. "/mv", "w"):close() return require("shutil").move(RW .. "/mv", OUT)`},
+	{"move from read-only", `return require("shutil").move(ROOT .. "/data.txt", RW .. "/taken")`},
+	{"which a program not allowed", `return require("shutil").which("sh")`},
+	{"which outside", `return require("shutil").which("/bin/sh")`},
+	{"disk_usage outside", `return require("shutil").disk_usage("/")`},
 	// The host's environment and process.
 	{"environ", `return os.environ().SAFESH_SECRET`},
 	{"unsetenv", `return os.unsetenv and os.unsetenv("SAFESH_SECRET")`},
@@ -204,6 +231,8 @@ func TestEscapeCorpus(t *testing.T) {
 		}
 	}
 	must(os.WriteFile(filepath.Join(root, "data.txt"), []byte("data"), 0o644))
+	must(os.WriteFile(filepath.Join(root, "suid"), []byte("#!/bin/sh\n"), 0o644))
+	must(os.Chmod(filepath.Join(root, "suid"), 0o755|os.ModeSetuid))
 	must(os.WriteFile(filepath.Join(out, "secret"), []byte("secret"), 0o644))
 	must(os.WriteFile(filepath.Join(out, "evil.lua"), []byte(`EVIL = true return true`), 0o644))
 	must(os.Symlink(filepath.Join(out, "secret"), filepath.Join(root, "abs-link")))

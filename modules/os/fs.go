@@ -3,11 +3,11 @@ package os
 import (
 	"math"
 	"strings"
-	"syscall"
 
 	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/luaargs"
 	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/policy"
 	"github.com/safesh/safesh/internal/posixpath"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -112,8 +112,24 @@ func typeName(mode uint32) lua.LString {
 }
 
 // seconds converts nanoseconds since the epoch to seconds, as Lua's
-// number.
-func seconds(ns int64) lua.LNumber { return lua.LNumber(float64(ns) / 1e9) }
+// number: whole seconds plus the fraction, as Python's st_mtime, so that
+// a time set to 1234567890.25 reads back as that number.
+func seconds(ns int64) lua.LNumber {
+	sec, frac := ns/1e9, ns%1e9
+	if frac < 0 {
+		sec, frac = sec-1, frac+1e9
+	}
+	return lua.LNumber(float64(sec) + float64(frac)/1e9)
+}
+
+// nanoseconds converts seconds to nanoseconds since the epoch: the whole
+// seconds and the fraction apart, as Python's os.utime, so that no
+// nanosecond is lost to a float's precision.
+func nanoseconds(s float64) int64 {
+	sec := math.Floor(s)
+	frac := math.Round((s - sec) * 1e9)
+	return int64(sec)*1e9 + int64(frac)
+}
 
 // pushStat pushes the table os.stat returns.
 func pushStat(L *lua.LState, st *inherit.FileStat) int {
@@ -186,48 +202,7 @@ func (l *lib) makedirs(L *lua.LState) int {
 	path := luaargs.CheckPath(L, 1)
 	mode := checkPerm(L, 2, 0o777)
 	existOK := luaargs.OptBool(L, 3, false)
-	return ok(L, l.makeDirs(path, mode, existOK))
-}
-
-// makeDirs makes path and its missing parents. It tries mkdir first and
-// climbs only on ENOENT, so that a path whose parents exist costs one
-// call; the result is the same as Python's, which checks each parent
-// first.
-func (l *lib) makeDirs(path string, mode uint32, existOK bool) error {
-	err := l.st.Policy.Mkdir(path, mode)
-	if err == nil {
-		return nil
-	}
-	if errnoIs(err, syscall.ENOENT) {
-		head, tail := posixpath.Split(path)
-		if tail == "" {
-			head, tail = posixpath.Split(head)
-		}
-		if head != "" && tail != "" {
-			if perr := l.makeDirs(head, 0o777, true); perr != nil {
-				return perr
-			}
-			if tail == "." {
-				return nil // "x/new/." exists once "x/new" does
-			}
-			if err = l.st.Policy.Mkdir(path, mode); err == nil {
-				return nil
-			}
-		}
-	}
-	// EEXIST, or another error that a directory already there may have
-	// taken precedence over (EACCES, EROFS).
-	if existOK {
-		if st, serr := l.st.Policy.Stat(path, true); serr == nil && st.IsDir() {
-			return nil
-		}
-	}
-	return err
-}
-
-// errnoIs reports whether err carries errno.
-func errnoIs(err error, errno syscall.Errno) bool {
-	return luaerr.Errno(err) == int(errno)
+	return ok(L, policy.MakeDirs(l.st.Policy, path, mode, existOK))
 }
 
 func (l *lib) rmdir(L *lua.LState) int {
@@ -322,7 +297,7 @@ func checkTimes(L *lua.LState, n int) inherit.FileTimes {
 		if math.IsNaN(s) || math.Abs(s) > 9e9 {
 			luaargs.ArgError(L, n+i, "time out of range")
 		}
-		ns[i] = int64(math.Round(s * 1e9))
+		ns[i] = nanoseconds(s)
 	}
 	return inherit.FileTimes{Atime: ns[0], Mtime: ns[1]}
 }

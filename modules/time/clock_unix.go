@@ -20,7 +20,7 @@ var (
 func init() {
 	var ts unix.Timespec
 	before := gotime.Now()
-	unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
+	unix.ClockGettime(clockMonotonic, &ts)
 	after := gotime.Now()
 	monoStart = before.Add(after.Sub(before) / 2)
 	monoBase = ts.Nano()
