@@ -6,6 +6,7 @@ import (
 
 	iomod "github.com/safesh/safesh/modules/io"
 	osmod "github.com/safesh/safesh/modules/os"
+	"github.com/safesh/safesh/modules/shlex"
 	"github.com/safesh/safesh/modules/shutil"
 	"github.com/safesh/safesh/modules/socket"
 	"github.com/safesh/safesh/modules/subprocess"
@@ -43,6 +44,7 @@ var modules = []struct {
 	{"subprocess", subprocess.Loader, false},
 	{"time", timemod.Loader, false},
 	{"shutil", shutil.Loader, false},
+	{"shlex", shlex.Loader, false},
 }
 
 // Modules returns the names of safesh's modules, which WithModules takes.
