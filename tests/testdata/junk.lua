@@ -1,8 +1,7 @@
 -- Every function and method of os, os.path, io, socket, subprocess, time,
--- shutil and shlex, called with
--- junk arguments (NaN, infinities, huge and negative numbers, wrong types),
--- one and two at a time. Each call may fail or raise; none may raise a Go
--- runtime error, crash or hang. Run in a restricted runtime (junk_test.go),
+-- shutil and shlex, called with junk arguments (NaN, infinities, huge and
+-- negative numbers, wrong types), one and two at a time. Each call may
+-- fail or raise; none may raise a Go runtime error, crash or hang. Run in a restricted runtime (junk_test.go),
 -- so that nothing outside its temporary directory can be touched.
 local socket = require("socket")
 local sp = require("subprocess")
