@@ -30,7 +30,7 @@ func TestStraceAtomicCloexec(t *testing.T) {
 	}
 	trace := filepath.Join(dir, "trace")
 	cmd := exec.Command(strace, "-f", "-qq", "-o", trace,
-		"-e", "trace=open,openat,openat2,creat,pipe,pipe2,dup,dup2,dup3,fcntl,ioctl,socket,socketpair,accept,accept4,recvmsg,sendmsg,sendto,eventfd2,epoll_create,epoll_create1,pidfd_open,memfd_create,clone,clone3,fork,vfork",
+		"-e", "trace=open,openat,openat2,creat,pipe,pipe2,dup,dup2,dup3,fcntl,ioctl,socket,socketpair,accept,accept4,recvmsg,sendmsg,sendto,eventfd2,epoll_create,epoll_create1,pidfd_open,memfd_create,clone,clone3,fork,vfork,execve",
 		"safesh", script, dir)
 	cmd.Env = append(os.Environ(), "TMPDIR="+dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -41,7 +41,7 @@ func TestStraceAtomicCloexec(t *testing.T) {
 	}
 	calls := parseTrace(t, trace)
 	checked := map[string]int{}
-	started := false
+	started, exec := false, false
 	for _, c := range calls {
 		if c.child {
 			continue // a child process: its own dup2s onto 0, 1, 2 are intended
@@ -50,6 +50,10 @@ func TestStraceAtomicCloexec(t *testing.T) {
 			started = c.name == "openat" && strings.Contains(c.args, script)
 			continue // the Go runtime's start-up, before safesh runs
 		}
+		if c.name == "execve" && !strings.HasPrefix(c.ret, "-1") {
+			exec = true
+			break // os.exec: what follows is the new image's
+		}
 		if problem := checkCall(c); problem != "" {
 			t.Errorf("%s: %s(%s) = %s", problem, c.name, c.args, c.ret)
 		}
@@ -57,6 +61,9 @@ func TestStraceAtomicCloexec(t *testing.T) {
 	}
 	if !started {
 		t.Fatal("the script's own open was not found in the trace")
+	}
+	if !exec {
+		t.Error("the script's os.exec was not found in the trace")
 	}
 	for _, want := range []string{"openat", "pipe2", "fcntl", "dup3", "ioctl",
 		"socket", "socketpair", "accept4", "recvmsg", "sendmsg"} {
@@ -126,6 +133,7 @@ local sp = require("subprocess")
 sp.run({"cat"}, {input = "x", capture_output = true})
 sp.run({"true"}, {stdin = sp.DEVNULL, stderr = sp.STDOUT, pass_fds = {fd}})
 sp.pipeline({{"echo", "x"}, {"cat"}}, {capture_output = true})
+assert(os.exec({"true"}, {cwd = dir}))
 `
 
 type call struct {
