@@ -34,14 +34,25 @@ func Stat(path string, follow bool) (FileStat, error) {
 // Fstatat is Stat for a path relative to the directory dirfd.
 func Fstatat(dirfd int, path string, follow bool) (FileStat, error) {
 	var st unix.Stat_t
-	op, flags := "stat", 0
+	flags := 0
 	if !follow {
-		op, flags = "lstat", unix.AT_SYMLINK_NOFOLLOW
+		flags = unix.AT_SYMLINK_NOFOLLOW
 	}
-	if err := ignoringEINTR(func() error { return unix.Fstatat(dirfd, path, &st, flags) }); err != nil {
-		return FileStat{}, &fs.PathError{Op: op, Path: path, Err: err}
+	// The EINTR loop by hand: a closure would move st to the heap, and
+	// this is the call a walk makes for every file.
+	for {
+		err := unix.Fstatat(dirfd, path, &st, flags)
+		if err == nil {
+			return fileStat(&st), nil
+		}
+		if err != unix.EINTR {
+			op := "stat"
+			if !follow {
+				op = "lstat"
+			}
+			return FileStat{}, &fs.PathError{Op: op, Path: path, Err: err}
+		}
 	}
-	return fileStat(&st), nil
 }
 
 // Fstat returns what fstat(2) says of the file fd refers to.

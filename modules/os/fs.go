@@ -94,9 +94,10 @@ func (l *lib) changeFd(fd int, op string) error {
 	return l.st.Policy.ChangeFd(fd, op)
 }
 
-// The stat table's type names, made once.
-var typeNames = func() map[uint32]lua.LString {
-	m := map[uint32]lua.LString{}
+// The stat table's type names, made once (as interface values, so that
+// setting one in a table allocates nothing).
+var typeNames = func() map[uint32]lua.LValue {
+	m := map[uint32]lua.LValue{}
 	for _, mode := range []uint32{0, inherit.ModeFile, inherit.ModeDir, inherit.ModeLink, inherit.ModeFifo,
 		inherit.ModeSocket, inherit.ModeChar, inherit.ModeBlock} {
 		m[mode] = lua.LString(inherit.TypeName(mode))
@@ -104,7 +105,7 @@ var typeNames = func() map[uint32]lua.LString {
 	return m
 }()
 
-func typeName(mode uint32) lua.LString {
+func typeName(mode uint32) lua.LValue {
 	if s, ok := typeNames[mode&inherit.ModeType]; ok {
 		return s
 	}
