@@ -1775,6 +1775,9 @@ func patchCode(context *funcContext) { // {{{
 	}
 	moven := 0
 	code := context.Code.List()
+	// The jump-to-jump optimization follows JMPs by their label ids, but a
+	// JMP already passed by this loop holds a distance instead: keep the ids.
+	jumps := append([]uint32(nil), code...)
 	for pc := 0; pc < len(code); pc++ {
 		inst := code[pc]
 		curop := opGetOpCode(inst)
@@ -1806,7 +1809,7 @@ func patchCode(context *funcContext) { // {{{
 		case OP_JMP: // jump to jump optimization
 			distance := 0
 			count := 0 // avoiding infinite loops
-			for jmp := inst; opGetOpCode(jmp) == OP_JMP && count < 5; jmp = context.Code.At(pc + distance + 1) {
+			for jmp := inst; opGetOpCode(jmp) == OP_JMP && count < 5; jmp = jumps[pc+distance+1] {
 				d := context.GetLabelPc(opGetArgSbx(jmp)) - pc
 				if d > opMaxArgSbx {
 					if distance == 0 {
@@ -1819,6 +1822,8 @@ func patchCode(context *funcContext) { // {{{
 			}
 			if distance == 0 {
 				context.Code.SetOpCode(pc, OP_NOP)
+				// OP_TFORLOOP jumps by the Sbx of the instruction after it.
+				context.Code.SetSbx(pc, 0)
 			} else {
 				context.Code.SetSbx(pc, distance)
 			}

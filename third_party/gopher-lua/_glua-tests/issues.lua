@@ -490,3 +490,27 @@ function test()
   assert(b == nil)
 end
 test()
+
+-- issue #540, and a break that jumped into another loop: the jump-to-jump
+-- optimization took JMPs that it had already patched for label ids
+function test()
+  local t = {1}
+  local n = 0
+  for _ in pairs(t) do break end
+  n = n + 1
+  assert(n == 1)
+  for _ in pairs(t) do break end
+  assert(n == 1)
+end
+test()
+
+function test()
+  local n = 0
+  for _ in pairs({1, 2}) do
+    if false then local x end
+    n = n + 1
+  end
+  assert(n == 2)
+  return "end"
+end
+assert(test() == "end")
