@@ -95,7 +95,7 @@ export)
 	[ -z "$(git -C "$dir" status --porcelain)" ] || die "$dir has changes not committed"
 	mkdir -p "$patches"
 	while read -r p; do rm -f "$p"; done < <(list)
-	git -C "$dir" format-patch -q --zero-commit --no-signature -o "$patches" pristine..HEAD
+	git -C "$dir" format-patch -q --no-numbered --zero-commit --no-signature -o "$patches" pristine..HEAD
 	rm -rf "$tree"
 	mkdir -p "$tree"
 	git -C "$dir" archive HEAD | tar -x -C "$tree"
