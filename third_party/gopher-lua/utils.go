@@ -2,6 +2,7 @@ package lua
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -140,19 +141,23 @@ func isArrayKey(v LNumber) bool {
 	return isInteger(v) && v < LNumber(int((^uint(0))>>1)) && v > LNumber(0) && v < LNumber(MaxArrayIndex)
 }
 
+// parseNumber converts a string to a number as Lua 5.1 does (strtod): a
+// decimal number or a hexadecimal one after 0x, with white space around
+// it. Go's forms ("010" in octal, "0b1", "1_000") are not numbers.
 func parseNumber(number string) (LNumber, error) {
-	var value LNumber
-	number = strings.Trim(number, " \t\n")
-	if v, err := strconv.ParseInt(number, 0, LNumberBit); err != nil {
-		if v2, err2 := strconv.ParseFloat(number, LNumberBit); err2 != nil {
-			return LNumber(0), err2
-		} else {
-			value = LNumber(v2)
-		}
-	} else {
-		value = LNumber(v)
+	number = strings.Trim(number, " \t\n\v\f\r")
+	if strings.Contains(number, "_") {
+		return LNumber(0), strconv.ErrSyntax
 	}
-	return value, nil
+	digits := strings.TrimPrefix(strings.TrimPrefix(number, "-"), "+")
+	if len(digits) > 2 && (digits[1] == 'x' || digits[1] == 'X') && !strings.ContainsAny(digits, "pP") {
+		number += "p0" // Go wants an exponent in a hexadecimal float
+	}
+	v, err := strconv.ParseFloat(number, LNumberBit)
+	if err != nil && !errors.Is(err, strconv.ErrRange) { // out of range is ±Inf or 0, as in C
+		return LNumber(0), err
+	}
+	return LNumber(v), nil
 }
 
 func popenArgs(arg string) (string, []string) {

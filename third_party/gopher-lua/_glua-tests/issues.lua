@@ -514,3 +514,20 @@ function test()
   return "end"
 end
 assert(test() == "end")
+
+-- issues #472, #478, #491: strings and numerals convert to numbers as in
+-- Lua 5.1, not as in Go
+function test()
+  assert(tonumber("2e2") == 200)
+  assert(tonumber("5e-07") == 5e-07)
+  assert(tonumber("1E+2") == 100)
+  assert("00001" + "00011" == 12)
+  assert(0010 + 1 == 11)
+  assert(tonumber("010") == 10)
+  assert(tonumber(" 0x1F ") == 31 and tonumber("-0x10") == -16)
+  assert(tonumber("0x") == nil and tonumber("1e") == nil)
+  assert(tonumber("0b11") == nil and tonumber("0o17") == nil and tonumber("1_000") == nil)
+  assert(not pcall(function() return "1_000" + 0 end))
+  assert(1e400 == 1/0 and tonumber("-1e400") == -1/0)
+end
+test()
