@@ -10,3 +10,7 @@ local ok, msg = pcall(function()
   math.min()
 end)
 assert(not ok and string.find(msg, "wrong number of arguments"))
+
+-- math.huge is infinity, as HUGE_VAL in C
+assert(math.huge == 1/0 and -math.huge == -1/0)
+assert(math.huge > 1.7976931348623157e308)
