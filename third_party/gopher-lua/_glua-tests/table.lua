@@ -35,3 +35,11 @@ for k, v in pairs(a) do
     error("unexpected key:" .. tostring(k))
   end
 end
+
+-- table.maxn: the largest positive numeric key, wherever it is stored
+assert(table.maxn({}) == 0)
+assert(table.maxn({["1000"] = true}) == 0)
+assert(table.maxn({["1000"] = true, [24.5] = 3}) == 24.5)
+assert(table.maxn({[1000] = true}) == 1000)
+assert(table.maxn({1, 2, [10] = true, [100 * math.pi] = print}) == 100 * math.pi)
+assert(table.maxn({1, 2, [-5] = true}) == 2)
