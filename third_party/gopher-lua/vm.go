@@ -1893,6 +1893,15 @@ func init() {
 			A := int(inst>>18) & 0xff //GETA
 			RA := lbase + A
 			Sbx := int(inst&0x3ffff) - opMaxArgSbx //GETSBX
+			// As in Lua 5.1, a string that is a number will do for the
+			// initial value, the limit and the step.
+			for i := RA; i < RA+3; i++ {
+				if s, ok := reg.Get(i).(LString); ok {
+					if n, err := parseNumber(string(s)); err == nil {
+						reg.Set(i, n)
+					}
+				}
+			}
 			if init, ok1 := reg.Get(RA).(LNumber); ok1 {
 				if step, ok2 := reg.Get(RA + 2).(LNumber); ok2 {
 					// this section is inlined by go-inline

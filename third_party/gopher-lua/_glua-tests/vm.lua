@@ -134,3 +134,13 @@ local ok, msg = loadstring([[
    end
 ]])
 assert(not ok and string.find(msg, "cannot use '...' outside a vararg function"))
+
+-- a numeric for converts strings that are numbers, as Lua 5.1 does
+local n = 0
+for i = "10", "1", "-2" do n = n + 1 end
+assert(n == 5)
+local sum = 0
+for i = " 1 ", 3 do sum = sum + i end
+assert(sum == 6)
+assert(not pcall(function() for i = "x", 2 do end end))
+assert(not pcall(function() for i = 1, "y" do end end))
