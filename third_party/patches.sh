@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # third_party/gopher-lua is gopher-lua as released plus the patches in
-# third_party/gopher-lua-patches, applied in the order of their names.
-# DEVELOPERS.md says how to use this script.
+# third_party/gopher-lua-patches, applied in the order of their names;
+# third_party/lua5.1-tests is files of the release's _lua5.1-tests plus
+# the edits in its safesh.patch. DEVELOPERS.md says how to use this script.
 #
-#   patches.sh check       the tree is exactly the release plus the patches
+#   patches.sh check       the tree is exactly the release plus the patches,
+#                          and the suite its files plus safesh.patch
 #   patches.sh stack DIR   DIR: a git repository of the release, one commit,
 #                          then one commit for each patch, to edit with git
 #   patches.sh export DIR  the patches and the tree from DIR's commits
+#   patches.sh suite       rewrite third_party/lua5.1-tests/safesh.patch, the
+#                          edits of the suite's files to gopher-lua's copies
+#                          of them, from the files as they are
 set -euo pipefail
 
 module=github.com/yuin/gopher-lua
@@ -18,6 +23,8 @@ drop=(.github)
 top=$(cd "$(dirname "$0")/.." && pwd)
 tree=$top/third_party/gopher-lua
 patches=$top/third_party/gopher-lua-patches
+# Lua 5.1's test suite: gopher-lua's copies in _lua5.1-tests, with edits.
+suite=$top/third_party/lua5.1-tests
 
 die() { echo "patches.sh: $*" >&2; exit 1; }
 
@@ -34,6 +41,16 @@ pristine() {
 	chmod -R u+w "$1"
 	local d
 	for d in "${drop[@]}"; do rm -rf "${1:?}/$d"; done
+}
+
+# suitediff PRISTINE: the edits of $suite's files to PRISTINE's copies.
+suitediff() {
+	local f name
+	for f in "$suite"/*.lua; do
+		name=$(basename "$f")
+		[ -f "$1/_lua5.1-tests/$name" ] || die "$name is not in gopher-lua's _lua5.1-tests"
+		diff -u --label "a/$name" --label "b/$name" "$1/_lua5.1-tests/$name" "$f" || true
+	done
 }
 
 # The patches, in order.
@@ -53,6 +70,10 @@ export GIT_CEILING_DIRECTORIES=$work
 case "${1:-}" in
 check)
 	pristine "$work/tree"
+	if ! suitediff "$work/tree" | cmp -s - "$suite/safesh.patch"; then
+		suitediff "$work/tree" | diff -u "$suite/safesh.patch" - || true
+		die "third_party/lua5.1-tests is not gopher-lua's copies plus its safesh.patch (patches.sh suite rewrites it)"
+	fi
 	n=0
 	while read -r p; do
 		name=$(basename "$p")
@@ -67,6 +88,7 @@ check)
 		die "third_party/gopher-lua is not $module@$version plus the $n patches (see DEVELOPERS.md)"
 	fi
 	echo "third_party/gopher-lua is $module@$version plus the $n patches of third_party/gopher-lua-patches"
+	echo "third_party/lua5.1-tests is its _lua5.1-tests plus safesh.patch"
 	;;
 stack)
 	dir=${2:?usage: patches.sh stack DIR}
@@ -102,8 +124,13 @@ export)
 	list | sed "s|^$top/||"
 	exec "$0" check
 	;;
+suite)
+	pristine "$work/tree"
+	suitediff "$work/tree" >"$suite/safesh.patch"
+	grep -c '^+++ ' "$suite/safesh.patch" | sed 's/$/ files edited/'
+	;;
 *)
-	sed -n '2,9s/^# \{0,1\}//p' "$0" >&2
+	sed -n '2,14s/^# \{0,1\}//p' "$0" >&2
 	exit 2
 	;;
 esac
