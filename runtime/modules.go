@@ -72,6 +72,7 @@ func (r *Runtime) openLibs() (err error) {
 		L.Call(1, 0)
 	}
 	iomod.Open(L, r.stdStreams())
+	osmod.OpenLua51(L) // whether or not the os module is granted
 	r.installLoaders()
 	loaded := L.GetField(L.GetField(L.Get(lua.EnvironIndex), "package"), "loaded")
 	for _, m := range modules {
