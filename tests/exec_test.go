@@ -15,9 +15,9 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// runSafesh runs the safesh command on a script and returns its standard
-// output; it must exit 0.
-func runSafesh(t *testing.T, script string, args ...string) string {
+// runSafeshCommand runs the safesh command on a script and returns its
+// standard output; it must exit 0.
+func runSafeshCommand(t *testing.T, script string, args ...string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "script.lua")
 	if err := os.WriteFile(path, []byte(script), 0o644); err != nil {
@@ -40,14 +40,14 @@ func runSafesh(t *testing.T, script string, args ...string) string {
 // written, still buffered, comes first.
 func TestExecDescriptors(t *testing.T) {
 	dir := t.TempDir()
-	out := runSafesh(t, `
+	out := runSafeshCommand(t, `
 		local dir = arg[1]
 		local keep = {}
 		for i = 1, 10 do keep[i] = assert(os.open(dir .. "/f" .. i, "w")) end
 		local r, w = os.pipe()
 		local f = assert(io.open(dir .. "/buffered", "w"))
 		f:write("written before the exec")
-		for e in os.scandir(dir) do local first = e break end -- (gopher-lua: see os_scandir.lua)
+		for e in os.scandir(dir) do break end
 		local socket = require("socket")
 		local a, b = socket.socketpair()
 		assert(os.dup2(keep[3], 40) == 40) -- inheritable, as dup2's copy is by default
@@ -97,11 +97,11 @@ func TestExecOptions(t *testing.T) {
 	bin := filepath.Join(dir, "bin")
 	os.Mkdir(bin, 0o755)
 	os.WriteFile(filepath.Join(bin, "prog"), []byte("#!/bin/sh\necho \"prog in $(pwd) with FOO=$FOO\"\n"), 0o755)
-	out := runSafesh(t, `os.exec({"prog"}, {env = {FOO = "bar", PATH = arg[1] .. "/bin"}, cwd = arg[1]})`, dir)
+	out := runSafeshCommand(t, `os.exec({"prog"}, {env = {FOO = "bar", PATH = arg[1] .. "/bin"}, cwd = arg[1]})`, dir)
 	if want := "prog in " + dir + " with FOO=bar\n"; out != want {
 		t.Fatalf("got %q, want %q", out, want)
 	}
-	out = runSafesh(t, `os.exec({"./bin/prog"}, {cwd = arg[1]})`, dir)
+	out = runSafeshCommand(t, `os.exec({"./bin/prog"}, {cwd = arg[1]})`, dir)
 	if want := "prog in " + dir + " with FOO=\n"; out != want {
 		t.Fatalf("a relative program from cwd: got %q, want %q", out, want)
 	}
@@ -113,7 +113,7 @@ func TestExecOptions(t *testing.T) {
 func TestExecFailure(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "noexec"), []byte("#!/bin/sh\n"), 0o644)
-	out := runSafesh(t, `
+	out := runSafeshCommand(t, `
 		local dir = arg[1]
 		local cwd = os.getcwd()
 		local before = #os.fds()
