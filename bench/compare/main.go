@@ -34,6 +34,7 @@ var (
 	only   = flag.String("only", "", "run only workloads whose name contains this")
 	big    = flag.Bool("big", false, "also measure the 1 GiB communicate transfer")
 	fsOnly = flag.Bool("fs", false, "run the file system comparisons instead")
+	fsDir  = flag.String("fsdir", "", "with -fs: the directory to work in (default: a new one in $TMPDIR); /dev/shm takes the disk out of the copy")
 )
 
 func main() {
@@ -51,6 +52,14 @@ func main() {
 	defer os.RemoveAll(dir)
 	python, _ := exec.LookPath("python3")
 	if *fsOnly {
+		if *fsDir != "" {
+			d, err := os.MkdirTemp(*fsDir, "safesh-bench")
+			if err != nil {
+				fail(err)
+			}
+			defer os.RemoveAll(d)
+			dir = d
+		}
 		compareFs(dir, python)
 		return
 	}
@@ -158,25 +167,20 @@ func compareFs(dir, python string) {
 			continue
 		}
 		var luaT, pyT, shT []time.Duration
-		for range *rounds {
-			d, err := bench.RunFsLua(w, w.Size, dir)
-			if err != nil {
-				fail(err)
-			}
-			luaT = append(luaT, d)
-			if python != "" {
-				d, err := bench.RunFsPython(python, w, w.Size, dir)
-				if err != nil {
-					fail(err)
-				}
-				pyT = append(pyT, d)
-			}
-			if w.Shell != "" {
-				d, err := bench.RunFsShell(w, w.Size, dir)
-				if err != nil {
-					fail(err)
-				}
-				shT = append(shT, d)
+		runs := []func(){
+			func() { luaT = append(luaT, must(bench.RunFsLua(w, w.Size, dir))) },
+		}
+		if python != "" {
+			runs = append(runs, func() { pyT = append(pyT, must(bench.RunFsPython(python, w, w.Size, dir))) })
+		}
+		if w.Shell != "" {
+			runs = append(runs, func() { shT = append(shT, must(bench.RunFsShell(w, w.Size, dir))) })
+		}
+		for round := range *rounds {
+			// Each round starts with another: none always runs first,
+			// after the setup, or after another's write-back.
+			for i := range runs {
+				runs[(round+i)%len(runs)]()
 			}
 		}
 		l, p, sh := median(luaT), median(pyT), median(shT)
@@ -186,6 +190,13 @@ func compareFs(dir, python string) {
 		}
 		fmt.Printf("%-34s %10s %10s %10s %8s %12s\n", w.Name, ms(l), ms(p), ms(sh), ratio(l, p), cmd)
 	}
+}
+
+func must(d time.Duration, err error) time.Duration {
+	if err != nil {
+		fail(err)
+	}
+	return d
 }
 
 func ms(d time.Duration) string {
