@@ -88,12 +88,6 @@ func (l *lib) checkFileArg(L *lua.LState, n int, op string) (fileArg, error) {
 	return fileArg{}, nil
 }
 
-// changeFd returns nil if the script may change the file of its
-// descriptor fd for op.
-func (l *lib) changeFd(fd int, op string) error {
-	return l.st.Policy.ChangeFd(fd, op)
-}
-
 // The stat table's type names, made once (as interface values, so that
 // setting one in a table allocates nothing).
 var typeNames = func() map[uint32]lua.LValue {
@@ -242,20 +236,29 @@ func (l *lib) link(L *lua.LState) int {
 // chmod is os.chmod(path | fd | file, mode).
 func (l *lib) chmod(L *lua.LState) int {
 	arg, err := l.checkFileArg(L, 1, "fchmod")
-	mode := luaargs.CheckInt(L, 2)
-	if mode < 0 || mode > 0o7777 {
-		luaargs.ArgError(L, 2, "invalid mode (permission bits, 0 to 4095, expected)")
+	if L.Get(2) == lua.LNil {
+		luaargs.TypeError(L, 2, "number")
 	}
-	if err != nil {
-		return luaerr.PushError(L, err)
+	mode := checkPerm(L, 2, 0)
+	return l.change(L, arg, err, "fchmod",
+		func(path string) error { return l.st.Policy.Chmod(path, mode) },
+		func(fd int) error { return inherit.Fchmod(fd, l.st.Policy.FileMode(mode)) })
+}
+
+// change pushes the result of a call that changes a file: onPath for a
+// path, onFd for a descriptor whose file the policy lets the script
+// change (op names the call). argErr is checkFileArg's refusal.
+func (l *lib) change(L *lua.LState, arg fileArg, argErr error, op string, onPath func(string) error, onFd func(int) error) int {
+	if argErr != nil {
+		return luaerr.PushError(L, argErr)
 	}
 	if arg.fd < 0 {
-		return ok(L, l.st.Policy.Chmod(arg.path, uint32(mode)))
+		return ok(L, onPath(arg.path))
 	}
-	if err := l.changeFd(arg.fd, "fchmod"); err != nil {
+	if err := l.st.Policy.ChangeFd(arg.fd, op); err != nil {
 		return luaerr.PushError(L, err)
 	}
-	return ok(L, inherit.Fchmod(arg.fd, l.st.Policy.FileMode(uint32(mode))))
+	return ok(L, onFd(arg.fd))
 }
 
 // checkID returns argument n as a user or group ID, or -1 (unchanged).
@@ -271,16 +274,9 @@ func checkID(L *lua.LState, n int) int {
 func (l *lib) chown(L *lua.LState) int {
 	arg, err := l.checkFileArg(L, 1, "fchown")
 	uid, gid := checkID(L, 2), checkID(L, 3)
-	if err != nil {
-		return luaerr.PushError(L, err)
-	}
-	if arg.fd < 0 {
-		return ok(L, l.st.Policy.Chown(arg.path, uid, gid))
-	}
-	if err := l.changeFd(arg.fd, "fchown"); err != nil {
-		return luaerr.PushError(L, err)
-	}
-	return ok(L, inherit.Fchown(arg.fd, uid, gid))
+	return l.change(L, arg, err, "fchown",
+		func(path string) error { return l.st.Policy.Chown(path, uid, gid) },
+		func(fd int) error { return inherit.Fchown(fd, uid, gid) })
 }
 
 // checkTimes returns arguments n and n+1, the access and modification
@@ -312,20 +308,13 @@ func (l *lib) utime(L *lua.LState) int {
 // truncate is os.truncate(path | fd | file, size).
 func (l *lib) truncate(L *lua.LState) int {
 	arg, err := l.checkFileArg(L, 1, "ftruncate")
-	size := luaargs.CheckInt(L, 2)
+	size := int64(luaargs.CheckInt(L, 2))
 	if size < 0 {
 		luaargs.ArgError(L, 2, "size must be non-negative")
 	}
-	if err != nil {
-		return luaerr.PushError(L, err)
-	}
-	if arg.fd < 0 {
-		return ok(L, l.st.Policy.Truncate(arg.path, int64(size)))
-	}
-	if err := l.changeFd(arg.fd, "ftruncate"); err != nil {
-		return luaerr.PushError(L, err)
-	}
-	return ok(L, inherit.Ftruncate(arg.fd, int64(size)))
+	return l.change(L, arg, err, "ftruncate",
+		func(path string) error { return l.st.Policy.Truncate(path, size) },
+		func(fd int) error { return inherit.Ftruncate(fd, size) })
 }
 
 // access is os.access(path, mode): mode is "f" (exists), or any of "r",

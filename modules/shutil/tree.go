@@ -76,13 +76,7 @@ func (l *lib) copytree(L *lua.LState) int {
 	t := &treeCopy{l: l, L: L}
 	t.symlinks = optBool(L, opts, 3, "symlinks")
 	t.existOK = optBool(L, opts, 3, "dirs_exist_ok")
-	switch fn := opts.RawGetString("ignore").(type) {
-	case *lua.LNilType:
-	case *lua.LFunction:
-		t.ignore = fn
-	default:
-		luaargs.ArgError(L, 3, "ignore: function expected, got "+fn.Type().String())
-	}
+	t.ignore = optFunc(L, opts, 3, "ignore")
 	if err := t.copy(src, dst, nil); err != nil {
 		return pushOpError(L, "copytree", src, dst, err)
 	}
@@ -119,6 +113,18 @@ func optBool(L *lua.LState, opts *lua.LTable, n int, name string) bool {
 		luaargs.ArgError(L, n, name+": boolean expected, got "+v.Type().String())
 	}
 	return false
+}
+
+// optFunc reads an option that is a function, or nil.
+func optFunc(L *lua.LState, opts *lua.LTable, n int, name string) *lua.LFunction {
+	switch fn := opts.RawGetString(name).(type) {
+	case *lua.LNilType:
+	case *lua.LFunction:
+		return fn
+	default:
+		luaargs.ArgError(L, n, name+": function expected, got "+fn.Type().String())
+	}
+	return nil
 }
 
 // ignored calls the ignore function with dir and its names, and returns
