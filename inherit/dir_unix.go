@@ -33,8 +33,10 @@ func NewDirReader(fd int) *DirReader {
 }
 
 // Next returns the next entry: its name and its type as FileStat.Mode's
-// type bits (ModeDir, ModeLink, ...), or 0 where the file system does not
-// say (then Fstatat tells). "." and ".." are skipped. At the end, ok is
+// type bits (ModeDir, ModeLink, ...): what the directory says (d_type),
+// or, where the file system says nothing, what fstatat says of the name
+// in the directory, without following a link; 0 if that fails too (the
+// entry went meanwhile). "." and ".." are skipped. At the end, ok is
 // false.
 func (d *DirReader) Next() (name string, mode uint32, ok bool, err error) {
 	if d.buf == nil {
@@ -65,7 +67,13 @@ func (d *DirReader) Next() (name string, mode uint32, ok bool, err error) {
 		if ino == 0 || len(raw) == 0 || raw[0] == '.' && (len(raw) == 1 || len(raw) == 2 && raw[1] == '.') {
 			continue // a deleted entry (BSDs), or "." or ".."
 		}
-		return string(raw), dtMode(rec[offType]), true, nil
+		name, mode = string(raw), dtMode(rec[offType])
+		if mode == 0 {
+			if st, err := Fstatat(d.fd, name, false); err == nil {
+				mode = st.Mode & ModeType
+			}
+		}
+		return name, mode, true, nil
 	}
 }
 

@@ -104,8 +104,7 @@ func (s *dirStream) close() {
 }
 
 // fill reads up to scanBatch entries ahead, and closes the descriptor at
-// the end of the directory. Where the file system gives no type, fstatat
-// (which does not follow a link) tells.
+// the end of the directory.
 func (s *dirStream) fill() error {
 	s.queue, s.pos = s.queue[:0], 0
 	for len(s.queue) < scanBatch && s.fd >= 0 {
@@ -116,11 +115,6 @@ func (s *dirStream) fill() error {
 		if !more {
 			s.closeFd()
 			break
-		}
-		if mode == 0 {
-			if st, err := inherit.Fstatat(s.fd, name, false); err == nil {
-				mode = st.Mode & inherit.ModeType
-			}
 		}
 		s.queue = append(s.queue, dirEntry{name, mode})
 	}

@@ -181,11 +181,6 @@ func (g *globber) listdir(dir string, dironly bool) []globEntry {
 		if err != nil || !more {
 			return out
 		}
-		if mode == 0 {
-			if st, err := inherit.Fstatat(fd, name, false); err == nil {
-				mode = st.Mode & inherit.ModeType
-			}
-		}
 		isDir := mode == inherit.ModeDir
 		if mode == inherit.ModeLink {
 			isDir = g.isdir(join(dir, name))

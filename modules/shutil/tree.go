@@ -14,7 +14,7 @@ import (
 )
 
 // An entry is a name in a directory and its type (FileStat.Mode's type
-// bits, from the directory or, where it gives none, lstat).
+// bits, as inherit.DirReader gives them).
 type entry struct {
 	name string
 	mode uint32
@@ -43,11 +43,6 @@ func readEntries(fd int) ([]entry, error) {
 		}
 		if !more {
 			return out, nil
-		}
-		if mode == 0 {
-			if st, err := inherit.Fstatat(fd, name, false); err == nil {
-				mode = st.Mode & inherit.ModeType
-			}
 		}
 		out = append(out, entry{name, mode})
 	}
