@@ -39,6 +39,24 @@ func NewDirReader(fd int) *DirReader {
 // entry went meanwhile). "." and ".." are skipped. At the end, ok is
 // false.
 func (d *DirReader) Next() (name string, mode uint32, ok bool, err error) {
+	name, mode, ok, err = d.next()
+	if ok && mode == 0 {
+		if st, err := Fstatat(d.fd, name, false); err == nil {
+			mode = st.Mode & ModeType
+		}
+	}
+	return name, mode, ok, err
+}
+
+// NextName is Next for a caller that needs only names: it never asks
+// fstatat.
+func (d *DirReader) NextName() (name string, ok bool, err error) {
+	name, _, ok, err = d.next()
+	return name, ok, err
+}
+
+// next returns the next entry and its d_type's mode.
+func (d *DirReader) next() (name string, mode uint32, ok bool, err error) {
 	if d.buf == nil {
 		return "", 0, false, nil
 	}
@@ -67,13 +85,7 @@ func (d *DirReader) Next() (name string, mode uint32, ok bool, err error) {
 		if ino == 0 || len(raw) == 0 || raw[0] == '.' && (len(raw) == 1 || len(raw) == 2 && raw[1] == '.') {
 			continue // a deleted entry (BSDs), or "." or ".."
 		}
-		name, mode = string(raw), dtMode(rec[offType])
-		if mode == 0 {
-			if st, err := Fstatat(d.fd, name, false); err == nil {
-				mode = st.Mode & ModeType
-			}
-		}
-		return name, mode, true, nil
+		return string(raw), dtMode(rec[offType]), true, nil
 	}
 }
 

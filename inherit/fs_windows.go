@@ -31,6 +31,11 @@ func (d *DirReader) Next() (name string, mode uint32, ok bool, err error) {
 	return "", 0, false, unsupported("getdents")
 }
 
+// NextName is not supported on Windows yet.
+func (d *DirReader) NextName() (name string, ok bool, err error) {
+	return "", false, unsupported("getdents")
+}
+
 // Release does nothing.
 func (d *DirReader) Release() {}
 

@@ -37,7 +37,7 @@ func (l *lib) listdir(L *lua.LState) int {
 	defer d.Release()
 	t := L.CreateTable(64, 0)
 	for {
-		name, _, more, err := d.Next()
+		name, more, err := d.NextName()
 		if err != nil {
 			return luaerr.PushError(L, readDirError(path, err))
 		}
