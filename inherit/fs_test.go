@@ -79,6 +79,30 @@ func TestDirReader(t *testing.T) {
 			t.Errorf("%q was returned", name)
 		}
 	}
+	// NextName gives the same names.
+	fd2, err := inherit.OpenDirAt(inherit.AtCwd, dir, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inherit.Close(fd2)
+	d2 := inherit.NewDirReader(fd2)
+	n := 0
+	for {
+		name, ok, err := d2.NextName()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		if _, seen := got[name]; !seen {
+			t.Errorf("NextName gave %q, which Next did not", name)
+		}
+		n++
+	}
+	if n != len(got) {
+		t.Errorf("NextName gave %d names, Next %d", n, len(got))
+	}
 }
 
 // TestOpenDirAtNoFollow checks that a directory is never opened through a
