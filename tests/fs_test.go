@@ -15,6 +15,7 @@ import (
 
 	"github.com/safesh/safesh/runtime"
 	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
 )
 
 // globCases are patterns and what Python's glob.glob(pattern,
@@ -236,5 +237,44 @@ func TestPolicyAllowsFiles(t *testing.T) {
 	}
 	if wd, _ := os.Getwd(); wd != before {
 		t.Fatalf("the process's working directory moved to %s", wd)
+	}
+}
+
+// TestMoveAcrossGrantedFileSystems moves a file and a tree between two
+// writable granted directories on different file systems (the test's
+// temporary directory and /dev/shm): rename says EXDEV, and shutil.move
+// copies and removes instead of reporting a refusal.
+func TestMoveAcrossGrantedFileSystems(t *testing.T) {
+	shm, err := os.MkdirTemp("/dev/shm", "safesh-test")
+	if err != nil {
+		t.Skipf("no /dev/shm: %v", err)
+	}
+	defer os.RemoveAll(shm)
+	var a, b unix.Stat_t
+	dir := t.TempDir()
+	if unix.Stat(shm, &a) != nil || unix.Stat(dir, &b) != nil || a.Dev == b.Dev {
+		t.Skip("/dev/shm is on the same file system as the temporary directory")
+	}
+	os.WriteFile(filepath.Join(dir, "f"), []byte("file"), 0o644)
+	os.MkdirAll(filepath.Join(dir, "tree", "sub"), 0o755)
+	os.WriteFile(filepath.Join(dir, "tree", "sub", "g"), []byte("tree"), 0o644)
+	r, err := runtime.New(runtime.AllowWrite(dir, shm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	r.LState().SetGlobal("DIR", lua.LString(dir))
+	r.LState().SetGlobal("SHM", lua.LString(shm))
+	err = r.DoString(context.Background(), `
+		local shutil = require("shutil")
+		local ok, msg, errno = os.replace(DIR .. "/f", SHM .. "/f")
+		assert(ok == nil and errno == os.errno.EXDEV, "a rename across says EXDEV: " .. tostring(msg))
+		assert(shutil.move(DIR .. "/f", SHM .. "/f") == SHM .. "/f", "move a file across")
+		assert(shutil.move(DIR .. "/tree", SHM) == SHM .. "/tree", "move a tree across")
+		assert(io.open(SHM .. "/tree/sub/g"):read("*a") == "tree", "the tree arrived")
+		assert(not os.path.exists(DIR .. "/tree") and not os.path.exists(DIR .. "/f"), "and left")
+	`, "move")
+	if err != nil {
+		t.Fatal(describe(err))
 	}
 }

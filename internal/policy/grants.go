@@ -233,6 +233,11 @@ func (g *Grants) Rename(from, to string) error {
 		if errors.As(err, &le) && errors.Is(le.Err, syscall.EXDEV) && r1 == r2 {
 			return denied("rename", from+" -> "+to, "the path leads outside the granted directory")
 		}
+		if le != nil && errors.Is(le.Err, syscall.EXDEV) {
+			// renameat itself, between two granted directories: they
+			// are on different file systems (shutil.move then copies).
+			return &os.LinkError{Op: "rename", Old: from, New: to, Err: syscall.EXDEV}
+		}
 		return escapeErr("rename", from+" -> "+to, err)
 	}
 	return nil
