@@ -54,8 +54,8 @@ func eachDir(name string, dirs []string, grant func(string) error) error {
 // checked and executed. Allowing a program is trusting it with everything
 // it can do: a shell, an interpreter or a program that runs others can run
 // anything. Children get the process's environment without LD_PRELOAD,
-// LD_LIBRARY_PATH and the other variables that change what a program
-// loads (see AllowChildEnv).
+// BASH_ENV, PYTHONPATH and the other variables that change what a program
+// loads or runs (see AllowChildEnv).
 func AllowRun(programs ...string) Option {
 	return func(c *config) error {
 		for _, p := range programs {
@@ -68,8 +68,12 @@ func AllowRun(programs ...string) Option {
 }
 
 // AllowChildEnv lets the named variables, which are otherwise removed from
-// a child's environment (LD_PRELOAD, LD_LIBRARY_PATH, every LD_ and DYLD_
-// variable, GCONV_PATH, ...), reach children.
+// a child's environment, reach children: every LD_ and DYLD_ variable,
+// glibc's list (GCONV_PATH, ...), the shells' start-up files and options
+// (BASH_ENV, ENV, SHELLOPTS, PS4, BASH_FUNC_*, ...), and the interpreters'
+// start-up options and module paths (PYTHONPATH, PERL5OPT, RUBYOPT,
+// NODE_OPTIONS, LUA_INIT, JAVA_TOOL_OPTIONS, ...). docs/embedding.md has
+// the whole list.
 func AllowChildEnv(names ...string) Option {
 	return func(c *config) error {
 		for _, n := range names {

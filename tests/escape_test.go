@@ -96,6 +96,9 @@ var escapeCases = []struct {
 	{"check_output", `return require("subprocess").check_output({"/bin/echo", "x"})`},
 	{"shell metacharacters stay literal", `local r = require("subprocess").run({"/usr/bin/env", "$(id)", ";id"}, {capture_output = true}) return r.stdout:find("uid=") ~= nil or nil`},
 	{"env injection through env", `local r = require("subprocess").run({"/usr/bin/env"}, {env = {LD_PRELOAD = "/evil.so"}, capture_output = true}) return r.stdout:find("LD_PRELOAD") ~= nil or nil`},
+	{"env injection: shell start-up", `return childEnvHas({BASH_ENV = "/x", ENV = "/x", SHELLOPTS = "xtrace", BASHOPTS = "extdebug", PS4 = "$(id)", IFS = "/", ["BASH_FUNC_ls%%"] = "() { id; }"})`},
+	{"env injection: interpreters", `return childEnvHas({PYTHONPATH = "/x", PYTHONSTARTUP = "/x", PYTHONWARNINGS = "ignore::x.Y", PERL5OPT = "-Mx", PERL5LIB = "/x", RUBYOPT = "-rx", NODE_OPTIONS = "--require /x", LUA_INIT = "@/x", LUA_INIT_5_4 = "@/x", LUA_PATH = "/x/?.lua", JAVA_TOOL_OPTIONS = "-javaagent:/x"})`},
+	{"inherited env injection", `return childEnvHas(nil, {"BASH_ENV", "PYTHONPATH", "NODE_OPTIONS", "PERL5OPT"})`},
 	// The network.
 	{"connect loopback", `return require("socket").create_connection("127.0.0.1", REFUSED, 1)`},
 	{"connect by name", `return require("socket").create_connection("localhost", REFUSED, 1)`},
@@ -107,12 +110,36 @@ var escapeCases = []struct {
 	{"unix bind read-only", `local s = require("socket").socket("unix") return s:bind(ROOT .. "/sock")`},
 	{"unix bind via symlink", `local s = require("socket").socket("unix") return s:bind(RW .. "/dir-link/sock")`},
 	{"abstract unix socket", `local s = require("socket").socket("unix") return s:bind("\0abstract")`},
+	{"unix bind with a NUL in the path", `local s = require("socket").socket("unix") return s:bind(RW .. "/short\0junk")`},
+	{"unix connect with a NUL in the path", `local s = require("socket").socket("unix") return s:connect(RW .. "/x\0")`},
 	// The host's environment and process.
 	{"getenv", `return os.getenv("SAFESH_SECRET")`},
 	{"setenv", `return os.setenv and os.setenv("SAFESH_SECRET", "changed")`},
 	{"debug getinfo", `return debug.getinfo`},
 	{"debug setmetatable", `return debug.setmetatable`},
+	{"_printregs writes to the host's stderr", `return _printregs`},
+	// A mode with set-uid, set-gid or sticky: the file is created without
+	// them (checked after the corpus).
+	{"set-uid file", `local fd = assert(os.open(RW .. "/suid", "w", tonumber("6755", 8))) os.close(fd) return nil`},
+	{"set-gid sticky file", `local fd = assert(os.open(RW .. "/sgid", os.O_WRONLY + os.O_CREAT, tonumber("3777", 8))) os.close(fd) return nil`},
 }
+
+// childEnvHas is a helper of the corpus: childEnvHas(env, names) runs the
+// allowed program, /usr/bin/env, with the environment env (nil: the
+// process's own) and returns the first of names (by default env's keys)
+// that reached it, or nil.
+const childEnvHas = `
+function childEnvHas(env, names)
+	local r = require("subprocess").run({"/usr/bin/env"}, {env = env, capture_output = true})
+	if not names then
+		names = {}
+		for k in pairs(env) do names[#names + 1] = k end
+	end
+	for _, name in ipairs(names) do
+		if ("\n" .. r.stdout):find("\n" .. name .. "=", 1, true) then return name end
+	end
+	return nil
+end`
 
 // TestEscapeCorpus runs every escape attempt in a fresh restricted
 // runtime and checks that each was refused, and that nothing outside the
@@ -158,6 +185,9 @@ func TestEscapeCorpus(t *testing.T) {
 	defer host.Close()
 	t.Setenv("SAFESH_SECRET", "hunter2")
 	t.Setenv("LD_PRELOAD", "/nonexistent/evil.so")
+	for _, name := range []string{"BASH_ENV", "PYTHONPATH", "NODE_OPTIONS", "PERL5OPT"} {
+		t.Setenv(name, "/nonexistent/evil")
+	}
 
 	for _, c := range escapeCases {
 		t.Run(c.name, func(t *testing.T) {
@@ -173,6 +203,9 @@ func TestEscapeCorpus(t *testing.T) {
 				"HOSTFD": lua.LNumber(host.Fd()), "REFUSED": lua.LNumber(refused),
 			} {
 				L.SetGlobal(name, v)
+			}
+			if err := r.DoString(context.Background(), childEnvHas, "childEnvHas"); err != nil {
+				t.Fatal(describe(err))
 			}
 			fn, err := L.LoadString(c.code)
 			if err != nil {
@@ -212,6 +245,16 @@ func TestEscapeCorpus(t *testing.T) {
 	if os.Getenv("SAFESH_SECRET") != "hunter2" {
 		t.Errorf("the host's environment changed")
 	}
+	// Nothing the script created has set-uid, set-gid or sticky bits.
+	filepath.WalkDir(rw, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if fi, err := d.Info(); err == nil && fi.Mode()&(os.ModeSetuid|os.ModeSetgid|os.ModeSticky) != 0 {
+			t.Errorf("%s has mode %v", path, fi.Mode())
+		}
+		return nil
+	})
 	if _, err := host.Stat(); err != nil {
 		t.Errorf("the host's descriptor %d was closed: %v", host.Fd(), err)
 	}

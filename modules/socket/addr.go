@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -153,6 +154,11 @@ func (l *lib) sockaddr(L *lua.LState, s *Socket, n int, op string) (sa unix.Sock
 		if L.Get(n+1) != lua.LNil {
 			luaargs.ArgError(L, n+1, "a unix socket's address is a path alone")
 		}
+		if strings.IndexByte(path, 0) > 0 {
+			// The kernel would take the name up to the NUL: a path
+			// other than the one the script gave, and the policy checked.
+			return nil, nil, &fs.PathError{Op: op, Path: strings.ReplaceAll(path, "\x00", `\0`), Err: errNulInPath}
+		}
 		safe, release, err := l.st.Policy.UnixPath(op, path)
 		if err != nil {
 			return nil, nil, err
@@ -170,6 +176,10 @@ func (l *lib) sockaddr(L *lua.LState, s *Socket, n int, op string) (sa unix.Sock
 	}
 	return sockaddrOf(ip, port), func() {}, nil
 }
+
+// errNulInPath is the error of a unix socket path with a NUL byte in it
+// (not first: a first NUL names an abstract socket).
+var errNulInPath = &errnoError{"invalid argument (a NUL byte in the path)", syscall.EINVAL}
 
 // allowed checks an address against the runtime's network policy: bind
 // against the listen grants, anything else against the connect grants.
