@@ -106,6 +106,17 @@ var escapeCases = []struct {
 	{"listen", `return require("socket").create_server("127.0.0.1", 0)`},
 	{"bind method", `local s = require("socket").socket() return s:bind("0.0.0.0", 0)`},
 	{"udp sendto", `local s = require("socket").socket("inet", "dgram") return s:sendto("x", "127.0.0.1", REFUSED)`},
+	{"listen with no bind", `local s = require("socket").socket() local ok = s:listen(5) local _, port = s:getsockname() return ok or port ~= 0 or nil`},
+	{"listen with no bind, inet6", `local s = require("socket").socket("inet6") local ok = s:listen(5) local _, port = s:getsockname() return ok or port ~= 0 or nil`},
+	{"udp send binds", `local s = require("socket").socket("inet", "dgram") s:send("x") local _, port = s:getsockname() return port ~= 0 or nil`},
+	{"udp sendall binds", `local s = require("socket").socket("inet6", "dgram") s:sendall("x") local _, port = s:getsockname() return port ~= 0 or nil`},
+	{"udp send_fds binds", `local so = require("socket") local s = so.socket("inet", "dgram") so.send_fds(s, "x", {}) local _, port = s:getsockname() return port ~= 0 or nil`},
+	{"udp os.write binds", `local s = require("socket").socket("inet", "dgram") os.write(s:fileno(), "x") local _, port = s:getsockname() return port ~= 0 or nil`},
+	{"udp file write binds", `local s = require("socket").socket("inet", "dgram") local f = os.fdopen(os.dup(s:fileno()), "w") f:setvbuf("no") f:write("x") local _, port = s:getsockname() return port ~= 0 or nil`},
+	{"udp refused sendto binds", `local s = require("socket").socket("inet", "dgram") s:sendto("x", "127.0.0.1", REFUSED) local _, port = s:getsockname() return port ~= 0 or nil`},
+	{"receive a listening socket", receiveSocket("s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()")},
+	{"receive a bound udp socket", receiveSocket("s = socket.socket(type=socket.SOCK_DGRAM); s.bind(('0.0.0.0', 0))")},
+	{"receive a connected socket", receiveSocket("s = socket.create_connection(('127.0.0.1', int(sys.argv[2])))")},
 	{"unix connect outside", `local s = require("socket").socket("unix") return s:connect(OUT .. "/sock")`},
 	{"unix bind read-only", `local s = require("socket").socket("unix") return s:bind(ROOT .. "/sock")`},
 	{"unix bind via symlink", `local s = require("socket").socket("unix") return s:bind(RW .. "/dir-link/sock")`},
@@ -140,6 +151,23 @@ function childEnvHas(env, names)
 	end
 	return nil
 end`
+
+// receiveSocket is the code of a case that has the allowed program (env,
+// which runs python3) make a socket with the Python code setup, which
+// sets s, and pass it back over a socket pair: the script must not get a
+// listening, bound or connected IPv4 socket its policy would not let it
+// make. The Python code gets the port of a listener as sys.argv[2].
+func receiveSocket(setup string) string {
+	return `local socket, sp = require("socket"), require("subprocess")
+	local a, b = socket.socketpair()
+	local py = "import socket, sys\n` + setup + `\n" ..
+		"socket.send_fds(socket.socket(fileno=int(sys.argv[1])), [b'x'], [s.fileno()])"
+	local r = sp.run({"/usr/bin/env", "python3", "-c", py, tostring(b:fileno()), tostring(LISTENER)}, {pass_fds = {b}})
+	assert(r.returncode == 0, "python3 failed")
+	local data, fds = socket.recv_fds(a, 10, 4)
+	if data == nil then return nil, fds end
+	return #fds > 0 or nil`
+}
 
 // TestEscapeCorpus runs every escape attempt in a fresh restricted
 // runtime and checks that each was refused, and that nothing outside the
@@ -180,6 +208,10 @@ func TestEscapeCorpus(t *testing.T) {
 	must(err)
 	refused := tmp.Addr().(*net.TCPAddr).Port
 	tmp.Close()
+	// A port something listens on.
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	must(err)
+	defer listener.Close()
 	host, err := os.Open(filepath.Join(out, "secret"))
 	must(err)
 	defer host.Close()
@@ -201,6 +233,7 @@ func TestEscapeCorpus(t *testing.T) {
 			for name, v := range map[string]lua.LValue{
 				"ROOT": lua.LString(root), "RW": lua.LString(rw), "OUT": lua.LString(out),
 				"HOSTFD": lua.LNumber(host.Fd()), "REFUSED": lua.LNumber(refused),
+				"LISTENER": lua.LNumber(listener.Addr().(*net.TCPAddr).Port),
 			} {
 				L.SetGlobal(name, v)
 			}
@@ -475,6 +508,61 @@ func TestGrantsAddUp(t *testing.T) {
 					assert(f == nil and msg:find("read%-only"), tostring(msg))`, p); err != nil {
 					t.Errorf("%s: %s", p, describe(err))
 				}
+			}
+		})
+	}
+}
+
+// TestNetworkGrantsAllow checks the other side of the corpus's network
+// cases: what a grant allows works, a listen with no bind needs a grant
+// of every address on any port, and a datagram socket is bound by a
+// send only when the send has somewhere to go.
+func TestNetworkGrantsAllow(t *testing.T) {
+	cases := []struct {
+		name  string
+		grant []runtime.Option
+		code  string
+	}{
+		{"listen with no bind, any address granted", []runtime.Option{runtime.AllowListen("*:*"), runtime.AllowConnect("127.0.0.1:*")}, `
+			local s = assert(socket.socket()) assert(s:listen(5))
+			local host, port = s:getsockname() assert(host == "0.0.0.0" and port > 0, host)
+			local c = assert(socket.create_connection("127.0.0.1", port, 5))
+			assert(s:accept(), "accepted")`},
+		{"listen with no bind, 0.0.0.0 granted", []runtime.Option{runtime.AllowListen("0.0.0.0:*")}, `
+			assert(socket.socket():listen())`},
+		{"listen with no bind, inet6", []runtime.Option{runtime.AllowListen("[::]:*")}, `
+			local s = socket.socket("inet6") assert(s:listen())
+			assert(not socket.socket():listen(), "[::] does not grant 0.0.0.0")`},
+		{"loopback granted: bind first", []runtime.Option{runtime.AllowListen("127.0.0.1:*")}, `
+			local _, msg, errno = socket.socket():listen()
+			assert(errno == os.errno.EACCES and msg:find("^listen: 0.0.0.0:0: .*listening not granted"), msg)
+			local s = socket.socket() assert(s:bind("127.0.0.1", 0)) assert(s:listen())`},
+		{"udp sendto binds a client's port", []runtime.Option{runtime.AllowConnect("127.0.0.1:*"), runtime.AllowListen("127.0.0.1:*")}, `
+			local r = socket.socket("inet", "dgram") assert(r:bind("127.0.0.1", 0))
+			local _, port = r:getsockname()
+			local s = socket.socket("inet", "dgram")
+			local n, msg, errno = s:send("x")
+			assert(n == nil and errno == os.errno.EDESTADDRREQ, msg)
+			assert(select(2, s:getsockname()) == 0, "still unbound")
+			assert(s:sendto("a", "127.0.0.1", port) == 1)
+			assert(select(2, s:getsockname()) > 0, "bound by the allowed sendto")
+			assert(r:recv(10) == "a")
+			assert(select(3, s:send("b")) == os.errno.EDESTADDRREQ, "the kernel's own error")`},
+		{"udp send after connect", []runtime.Option{runtime.AllowConnect("127.0.0.1:*"), runtime.AllowListen("127.0.0.1:*")}, `
+			local r = socket.socket("inet", "dgram") assert(r:bind("127.0.0.1", 0))
+			local s = socket.socket("inet", "dgram") assert(s:connect(r:getsockname()))
+			assert(s:send("hello") == 5) assert(r:recv(10) == "hello")
+			assert(os.write(s:fileno(), "again") == 5) assert(r:recv(10) == "again")`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := runtime.New(c.grant...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if err := r.DoString(context.Background(), `socket = require("socket") `+c.code, c.name); err != nil {
+				t.Fatal(describe(err))
 			}
 		})
 	}

@@ -43,6 +43,7 @@ type File struct {
 	writable bool
 	std      bool // io.stdin, io.stdout, io.stderr: never closed by the script
 	mayBlock bool // a pipe, socket or terminal: reads wait through st.Wait
+	unbound  bool // a socket not yet known to be bound: see canWrite
 
 	rbuf []byte // read-ahead is rbuf[r:w]
 	r, w int
@@ -64,9 +65,26 @@ type File struct {
 func newFile(st *state.State, fd int, name string, readable, writable bool) *File {
 	f := &File{st: st, fd: fd, name: name, readable: readable, writable: writable, size: defaultBufSize}
 	if fd >= 0 {
-		f.mayBlock = st.Fds.Kind(fd).MayBlock()
+		kind := st.Fds.Kind(fd)
+		f.mayBlock = kind.MayBlock()
+		f.unbound = kind == inherit.KindSocket
 	}
 	return f
+}
+
+// canWrite returns nil unless f is a datagram socket that a write would
+// make the kernel bind to a port on every address before failing (see
+// inherit.CheckAutobind); then the kernel's error, EDESTADDRREQ, without
+// the binding.
+func (f *File) canWrite() error {
+	if !f.unbound {
+		return nil
+	}
+	if err := inherit.CheckAutobind(f.fd, "write"); err != nil {
+		return err
+	}
+	f.unbound = false
+	return nil
 }
 
 // Fd returns the descriptor, or -1 if the file is closed or has none.
@@ -108,6 +126,9 @@ func (f *File) rawWrite(p []byte) error {
 		_, err := f.writer.Write(p)
 		return err
 	}
+	if err := f.canWrite(); err != nil {
+		return err
+	}
 	if f.mayBlock {
 		if _, err := f.st.Wait(f.fd, true, -1); err != nil {
 			return err
@@ -130,6 +151,9 @@ func (f *File) Flush() error {
 	}
 	if f.fd < 0 {
 		return errClosed
+	}
+	if err := f.canWrite(); err != nil {
+		return err
 	}
 	n, err := inherit.WriteAll(f.fd, f.wbuf)
 	f.wbuf = f.wbuf[:copy(f.wbuf, f.wbuf[n:])]

@@ -194,6 +194,9 @@ func (l *lib) read(L *lua.LState) int {
 func (l *lib) write(L *lua.LState) int {
 	fd, err := l.fd(L, 1, "write")
 	s := luaargs.CheckString(L, 2)
+	if err == nil && l.st.Fds.Kind(fd) == inherit.KindSocket {
+		err = inherit.CheckAutobind(fd, "write")
+	}
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}

@@ -190,6 +190,18 @@ func (l *lib) allowed(op, host string, ip netip.Addr, port int) error {
 	return l.st.Policy.Connect(host, net.IP(ip.AsSlice()), port)
 }
 
+// inetAddr returns the address and port of an IPv4 or IPv6 socket
+// address; false for any other.
+func inetAddr(sa unix.Sockaddr) (netip.Addr, int, bool) {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		return netip.AddrFrom4(sa.Addr), sa.Port, true
+	case *unix.SockaddrInet6:
+		return netip.AddrFrom16(sa.Addr).Unmap(), sa.Port, true
+	}
+	return netip.Addr{}, 0, false
+}
+
 // pushAddr pushes a socket address as scripts see it: host and port, or a
 // unix socket's path ("" for an unnamed one). It returns how many values
 // it pushed.

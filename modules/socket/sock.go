@@ -13,6 +13,7 @@ import (
 	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/luaargs"
 	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/policy"
 	"github.com/safesh/safesh/internal/state"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
@@ -28,6 +29,7 @@ type Socket struct {
 	family  int
 	typ     int
 	timeout time.Duration // negative: none (blocking); 0: non-blocking
+	bound   bool          // known to be bound, or a stream: a send cannot bind it (see sendable)
 }
 
 // Fd returns the socket's descriptor, or -1 once it is closed.
@@ -171,7 +173,56 @@ func (l *lib) sockBind(L *lua.LState) int {
 func (l *lib) sockListen(L *lua.LState) int {
 	s := checkSock(L, 1)
 	n := max(luaargs.OptInt(L, 2, backlog), 0)
+	if err := l.mayListen(s); err != nil {
+		return luaerr.PushError(L, err)
+	}
 	return pushResult(L, inherit.Listen(s.fd, n))
+}
+
+// mayListen checks a listen on s against the policy's listen grants: the
+// address s is bound to, or, if it is not bound, what listen would bind
+// it to: every address (0.0.0.0, or :: for IPv6) on a port the kernel
+// picks, which only a grant of any port on the unspecified address or on
+// any host allows.
+func (l *lib) mayListen(s *Socket) error {
+	if s.family != unix.AF_INET && s.family != unix.AF_INET6 {
+		return nil // a unix socket must be bound to listen
+	}
+	sa, err := inherit.Getsockname(s.fd)
+	if err != nil {
+		return err
+	}
+	ip, port, ok := inetAddr(sa)
+	if !ok {
+		return nil
+	}
+	if err := l.allowed("bind", ip.String(), ip, port); err != nil {
+		var de *policy.DeniedError
+		if errors.As(err, &de) {
+			named := *de
+			named.Op = "listen"
+			return &named
+		}
+		return err
+	}
+	return nil
+}
+
+// sendable returns nil unless a send on s with no address would make the
+// kernel bind it first (see inherit.CheckAutobind): then EDESTADDRREQ,
+// the kernel's own error, without the socket being left bound to a port
+// on every address, where anyone could send to it and no listen grant
+// was asked. Once s is known to be bound, or is a stream, it is not
+// asked again.
+func (s *Socket) sendable(op string) error {
+	if s.bound || s.family == unix.AF_UNIX {
+		return nil
+	}
+	if err := inherit.CheckAutobind(s.fd, op); err != nil {
+		return err
+	}
+	s.bound = true
+	return nil
 }
 
 // sockAccept accepts a connection: conn, host, port, or conn, path. The
@@ -217,6 +268,9 @@ func (s *Socket) send(p []byte, deadline time.Time) (n int, err error) {
 func (l *lib) sockSend(L *lua.LState) int {
 	s := checkSock(L, 1)
 	data := luaargs.CheckString(L, 2)
+	if err := s.sendable("send"); err != nil {
+		return luaerr.PushError(L, err)
+	}
 	n, err := s.send(bytesOf(data), s.deadline())
 	if err != nil {
 		return luaerr.PushError(L, err)
@@ -230,6 +284,9 @@ func (l *lib) sockSend(L *lua.LState) int {
 func (l *lib) sockSendall(L *lua.LState) int {
 	s := checkSock(L, 1)
 	p := bytesOf(luaargs.CheckString(L, 2))
+	if err := s.sendable("send"); err != nil {
+		return luaerr.PushError(L, err)
+	}
 	deadline := s.deadline()
 	for len(p) > 0 {
 		n, err := s.send(p, deadline)
