@@ -119,6 +119,10 @@ var escapeCases = []struct {
 	{"receive a connected socket", receiveSocket("s = socket.create_connection(('127.0.0.1', int(sys.argv[2])))")},
 	{"unix connect outside", `local s = require("socket").socket("unix") return s:connect(OUT .. "/sock")`},
 	{"unix bind read-only", `local s = require("socket").socket("unix") return s:bind(ROOT .. "/sock")`},
+	{"unix connect via a final symlink", `local s = require("socket").socket("unix") return s:connect(RW .. "/sock-link")`},
+	{"unix connect via a relative final symlink", `local s = require("socket").socket("unix") return s:connect(RW .. "/rel-sock-link")`},
+	{"unix sendto via a final symlink", `local s = require("socket").socket("unix", "dgram") return s:sendto("x", RW .. "/dgram-link")`},
+	{"unix bind over a final symlink", `local s = require("socket").socket("unix") return s:bind(RW .. "/dangling-link")`},
 	{"unix bind via symlink", `local s = require("socket").socket("unix") return s:bind(RW .. "/dir-link/sock")`},
 	{"abstract unix socket", `local s = require("socket").socket("unix") return s:bind("\0abstract")`},
 	{"unix bind with a NUL in the path", `local s = require("socket").socket("unix") return s:bind(RW .. "/short\0junk")`},
@@ -203,6 +207,13 @@ func TestEscapeCorpus(t *testing.T) {
 	ln, err := net.Listen("unix", filepath.Join(out, "sock"))
 	must(err)
 	defer ln.Close()
+	dgram, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: filepath.Join(out, "dgram"), Net: "unixgram"})
+	must(err)
+	defer dgram.Close()
+	must(os.Symlink(filepath.Join(out, "sock"), filepath.Join(rw, "sock-link")))
+	must(os.Symlink("../out/sock", filepath.Join(rw, "rel-sock-link")))
+	must(os.Symlink(filepath.Join(out, "dgram"), filepath.Join(rw, "dgram-link")))
+	must(os.Symlink(filepath.Join(out, "planted-sock"), filepath.Join(rw, "dangling-link")))
 	// A port nobody listens on.
 	tmp, err := net.Listen("tcp", "127.0.0.1:0")
 	must(err)
@@ -269,7 +280,7 @@ func TestEscapeCorpus(t *testing.T) {
 	for _, e := range ents {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, ",") != "evil.lua,secret,sock" {
+	if strings.Join(names, ",") != "dgram,evil.lua,secret,sock" {
 		t.Errorf("the outside directory now holds %v", names)
 	}
 	if data, _ := os.ReadFile(filepath.Join(out, "secret")); string(data) != "secret" {
@@ -518,6 +529,10 @@ func TestGrantsAddUp(t *testing.T) {
 // of every address on any port, and a datagram socket is bound by a
 // send only when the send has somewhere to go.
 func TestNetworkGrantsAllow(t *testing.T) {
+	rw := t.TempDir()
+	if err := os.Symlink("s", filepath.Join(rw, "inner-link")); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name  string
 		grant []runtime.Option
@@ -554,6 +569,20 @@ func TestNetworkGrantsAllow(t *testing.T) {
 			assert(s:send("hello") == 5) assert(r:recv(10) == "hello")
 			assert(os.write(s:fileno(), "again") == 5) assert(r:recv(10) == "again")`},
 	}
+	cases = append(cases, struct {
+		name  string
+		grant []runtime.Option
+		code  string
+	}{"unix sockets in a writable directory", []runtime.Option{runtime.AllowWrite(rw)}, `
+		local l = socket.socket("unix") assert(l:bind(RW .. "/s")) assert(l:listen())
+		local c = socket.socket("unix") assert(c:connect(RW .. "/s"))
+		local a = assert(l:accept()) assert(c:send("hi") == 2) assert(a:recv(2) == "hi")
+		local c2 = socket.socket("unix") assert(c2:connect(RW .. "/inner-link"), "a link that stays inside")
+		assert(l:accept())
+		local d = socket.socket("unix", "dgram") assert(d:bind(RW .. "/d"))
+		assert(socket.socket("unix", "dgram"):sendto("dg", RW .. "/d") == 2) assert(d:recv(2) == "dg")
+		local _, msg = socket.socket("unix"):connect(RW .. "/missing")
+		assert(msg == "connect: " .. RW .. "/missing: no such file or directory", msg)`})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r, err := runtime.New(c.grant...)
@@ -561,6 +590,7 @@ func TestNetworkGrantsAllow(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer r.Close()
+			r.LState().SetGlobal("RW", lua.LString(rw))
 			if err := r.DoString(context.Background(), `socket = require("socket") `+c.code, c.name); err != nil {
 				t.Fatal(describe(err))
 			}

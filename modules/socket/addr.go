@@ -146,9 +146,11 @@ func sockaddrOf(ip netip.Addr, port int) unix.Sockaddr {
 // a path for a unix socket, host and port otherwise, and resolves the host
 // for the socket's family. The runtime's policy must allow the address:
 // binding needs a listen grant, connecting and sending a connect grant,
-// and a unix socket path a writable granted directory. Call release once
-// the address has been used.
-func (l *lib) sockaddr(L *lua.LState, s *Socket, n int, op string) (sa unix.Sockaddr, release func(), err error) {
+// and a unix socket path a writable granted directory. Once the address
+// has been used, done must be given the call's error: it releases what
+// the policy holds for the address, and names in the error the path the
+// script gave, rather than the one the policy made of it.
+func (l *lib) sockaddr(L *lua.LState, s *Socket, n int, op string) (sa unix.Sockaddr, done func(error) error, err error) {
 	if s.family == unix.AF_UNIX {
 		path := luaargs.CheckString(L, n)
 		if L.Get(n+1) != lua.LNil {
@@ -163,7 +165,14 @@ func (l *lib) sockaddr(L *lua.LState, s *Socket, n int, op string) (sa unix.Sock
 		if err != nil {
 			return nil, nil, err
 		}
-		return &unix.SockaddrUnix{Name: safe}, release, nil
+		return &unix.SockaddrUnix{Name: safe}, func(err error) error {
+			release()
+			var pe *fs.PathError
+			if safe != path && errors.As(err, &pe) && pe.Path == safe {
+				return &fs.PathError{Op: pe.Op, Path: path, Err: pe.Err}
+			}
+			return err
+		}, nil
 	}
 	host := luaargs.CheckString(L, n)
 	port := checkPort(L, n+1)
@@ -174,7 +183,7 @@ func (l *lib) sockaddr(L *lua.LState, s *Socket, n int, op string) (sa unix.Sock
 	if err := l.allowed(op, host, ip, port); err != nil {
 		return nil, nil, err
 	}
-	return sockaddrOf(ip, port), func() {}, nil
+	return sockaddrOf(ip, port), func(err error) error { return err }, nil
 }
 
 // errNulInPath is the error of a unix socket path with a NUL byte in it

@@ -162,10 +162,9 @@ func sockToString(L *lua.LState) int {
 
 func (l *lib) sockBind(L *lua.LState) int {
 	s := checkSock(L, 1)
-	sa, release, err := l.sockaddr(L, s, 2, "bind")
+	sa, done, err := l.sockaddr(L, s, 2, "bind")
 	if err == nil {
-		err = inherit.Bind(s.fd, sa)
-		release()
+		err = done(inherit.Bind(s.fd, sa))
 	}
 	return pushResult(L, err)
 }
@@ -248,10 +247,9 @@ func (l *lib) sockAccept(L *lua.LState) int {
 
 func (l *lib) sockConnect(L *lua.LState) int {
 	s := checkSock(L, 1)
-	sa, release, err := l.sockaddr(L, s, 2, "connect")
+	sa, done, err := l.sockaddr(L, s, 2, "connect")
 	if err == nil {
-		err = s.connect(sa)
-		release()
+		err = done(s.connect(sa))
 	}
 	return pushResult(L, err)
 }
@@ -302,16 +300,15 @@ func (l *lib) sockSendall(L *lua.LState) int {
 func (l *lib) sockSendto(L *lua.LState) int {
 	s := checkSock(L, 1)
 	data := luaargs.CheckString(L, 2)
-	sa, release, err := l.sockaddr(L, s, 3, "sendto")
+	sa, done, err := l.sockaddr(L, s, 3, "sendto")
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	defer release()
 	var n int
-	err = s.do(true, "sendto", s.deadline(), func(flags int) (err error) {
+	err = done(s.do(true, "sendto", s.deadline(), func(flags int) (err error) {
 		n, err = inherit.SendTo(s.fd, bytesOf(data), flags, sa)
 		return err
-	})
+	}))
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
