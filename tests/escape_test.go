@@ -7,12 +7,14 @@ import (
 	"errors"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/safesh/safesh/internal/fdtest"
 	"github.com/safesh/safesh/runtime"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -596,4 +598,124 @@ func TestNetworkGrantsAllow(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCloseFdsFalseGivesOnlyOwn checks that close_fds = false, in a
+// restricted runtime, gives a child only the runtime's own inheritable
+// descriptors: not the host's, nor another runtime's, though they are
+// inheritable too.
+func TestCloseFdsFalseGivesOnlyOwn(t *testing.T) {
+	lsfds, err := exec.LookPath("lsfds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hostPipe [2]int
+	if err := syscall.Pipe(hostPipe[:]); err != nil { // inheritable
+		t.Fatal(err)
+	}
+	defer syscall.Close(hostPipe[0])
+	defer syscall.Close(hostPipe[1])
+	other, err := runtime.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.DoString(context.Background(), `r, w = os.pipe() assert(os.set_inheritable(r, true))`, "other"); err != nil {
+		t.Fatal(describe(err))
+	}
+	otherFd := int(other.LState().GetGlobal("r").(lua.LNumber))
+	for _, opts := range [][]runtime.Option{
+		{runtime.AllowRun(lsfds)},
+		{runtime.AllowRun(lsfds), runtime.AllowRead("/")},
+	} {
+		r, err := runtime.New(opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		r.LState().SetGlobal("LSFDS", lua.LString(lsfds))
+		if err := r.DoString(context.Background(), `
+			mine, w = os.pipe() assert(os.set_inheritable(mine, true))
+			out = require("subprocess").check_output({LSFDS}, {close_fds = false})`, "restricted"); err != nil {
+			t.Fatal(describe(err))
+		}
+		got, err := fdtest.Parse(r.LState().GetGlobal("out").String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		mine := int(r.LState().GetGlobal("mine").(lua.LNumber))
+		if _, ok := got[mine]; !ok {
+			t.Errorf("the child did not get the runtime's own inheritable fd %d: %v", mine, got)
+		}
+		for _, fd := range []int{hostPipe[0], hostPipe[1], otherFd} {
+			if _, ok := got[fd]; ok {
+				t.Errorf("the child got fd %d, which is not the runtime's: %v", fd, got)
+			}
+		}
+	}
+}
+
+// TestOwnProcRefused checks that even AllowRead("/") does not let a
+// script read the process's own /proc entries (its memory, environment,
+// descriptors), by any path that leads there, while the rest of /proc
+// stays readable.
+func TestOwnProcRefused(t *testing.T) {
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tid := tasks[len(tasks)-1].Name()
+	dir := t.TempDir()
+	up := strings.Repeat("../", strings.Count(dir, "/"))
+	if err := os.Symlink(up+"proc/self/environ", filepath.Join(dir, "environ-link")); err != nil {
+		t.Fatal(err)
+	}
+	pid := strconv.Itoa(os.Getpid())
+	r, err := runtime.New(runtime.AllowRead("/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, code := range []string{
+		`return io.open("/proc/self/environ")`,
+		`return io.open("/proc/self/mem")`,
+		`return io.open("/proc/self/maps")`,
+		`return os.open("/proc/self/fd", "r")`,
+		`return io.open("/proc/self")`,
+		`return io.open("/proc/thread-self/environ")`,
+		`return io.open("/proc/` + pid + `/environ")`,
+		`return io.open("/proc/` + pid + `/task/` + tid + `/environ")`,
+		`return io.open("/proc/` + tid + `/environ")`,
+		`return io.open("/proc/./self/../self/cmdline")`,
+		`return io.open("` + dir + `/environ-link")`,
+		`return io.lines("/proc/self/environ")`,
+		`return loadfile("/proc/self/environ")`,
+	} {
+		res, err := r.Call(context.Background(), mustLoad(t, r, code))
+		if err != nil {
+			t.Logf("%s: raised %s", code, describe(err))
+			continue
+		}
+		if len(res) > 0 && lua.LVAsBool(res[0]) {
+			t.Errorf("%s: NOT refused", code)
+		} else if len(res) > 1 {
+			t.Logf("%s: %v", code, res[1])
+		}
+	}
+	if err := r.DoString(context.Background(), `
+		assert(io.open("/proc/cpuinfo")):close()
+		assert(io.open("/proc/1/stat")):close()
+		assert(io.open("/etc/hostname")):close()`, "allowed"); err != nil {
+		t.Fatal(describe(err))
+	}
+}
+
+// mustLoad compiles code in r's state.
+func mustLoad(t *testing.T, r *runtime.Runtime, code string) *lua.LFunction {
+	t.Helper()
+	fn, err := r.LState().LoadString(code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fn
 }

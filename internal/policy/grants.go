@@ -200,7 +200,11 @@ func (*Grants) FilePerm(perm uint32) uint32 {
 // Open opens path beneath a granted directory (for writing, a writable
 // one), with the kernel refusing "..", symbolic links and /proc links
 // that lead out. The descriptor is close-on-exec. A file it creates gets
-// perm without its set-uid, set-gid and sticky bits (see FilePerm).
+// perm without its set-uid, set-gid and sticky bits (see FilePerm). The
+// process's own /proc entries (/proc/self, /proc/<pid>: its memory, its
+// environment, its descriptors) are refused even where a granted
+// directory holds them, AllowRead("/") or AllowRead("/proc"), however
+// the path reaches them.
 func (g *Grants) Open(path string, flags int, perm uint32) (int, error) {
 	r, rel, err := g.resolve("open", path, writes(flags))
 	if err != nil {
@@ -209,6 +213,10 @@ func (g *Grants) Open(path string, flags int, perm uint32) (int, error) {
 	fd, err := r.Open(rel, flags, g.FilePerm(perm))
 	if err != nil {
 		return -1, escapeErr("open", path, err)
+	}
+	if inherit.OwnProcEntry(fd) {
+		inherit.Close(fd)
+		return -1, denied("open", path, "the process's own /proc entries")
 	}
 	return fd, nil
 }
@@ -416,6 +424,19 @@ func (g *Grants) UseFd(fd int, owned bool, op string) error {
 
 // SeeFd shows only the runtime's own descriptors.
 func (g *Grants) SeeFd(fd int, owned bool) bool { return owned }
+
+// InheritedFds gives a child only the runtime's own inheritable
+// descriptors: never the host's, nor another runtime's, whatever their
+// flags.
+func (g *Grants) InheritedFds(owned []int) ([]int, bool) {
+	var fds []int
+	for _, fd := range owned {
+		if inheritable, err := inherit.Inheritable(fd); err == nil && inheritable {
+			fds = append(fds, fd)
+		}
+	}
+	return fds, false
+}
 
 // Close releases the granted directories.
 func (g *Grants) Close() error {

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package inherit
+
+// OwnProcEntry reports false: only Linux has /proc entries to guard.
+func OwnProcEntry(fd int) bool { return false }
