@@ -151,6 +151,12 @@ func Send(fd int, p []byte, flags int) (int, error) {
 	return sendto(fd, p, flags, nil)
 }
 
+// SendNoWait is Send with MSG_DONTWAIT: it sends what fits without
+// waiting for room, and gives EAGAIN when nothing does.
+func SendNoWait(fd int, p []byte) (int, error) {
+	return sendto(fd, p, unix.MSG_DONTWAIT, nil)
+}
+
 // SendTo is like Send, but sends to the address to (a datagram socket).
 // Errors are *fs.PathError naming the address.
 func SendTo(fd int, p []byte, flags int, to unix.Sockaddr) (int, error) {

@@ -37,12 +37,12 @@ func (r *Runtime) installLoaders() {
 // loadScript reads and compiles a file opened through the policy,
 // skipping a #! first line as lua.c does.
 func (r *Runtime) loadScript(path string) (*lua.LFunction, error) {
-	fd, err := r.st.Policy.Open(path, syscall.O_RDONLY, 0)
+	fd, err := r.st.Open(path, syscall.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer inherit.Close(fd)
-	src, err := readFd(fd)
+	src, err := readFdWaiting(r.st, fd)
 	if err != nil {
 		return nil, err
 	}

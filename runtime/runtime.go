@@ -359,10 +359,26 @@ func readFile(path string) ([]byte, error) {
 	return readFd(fd)
 }
 
-func readFd(fd int) ([]byte, error) {
+func readFd(fd int) ([]byte, error) { return readFdWaiting(nil, fd) }
+
+// readFdWaiting reads fd to its end. Given st, and when fd may block (a
+// FIFO, a pipe), each read first waits through st.Wait, so that the
+// runtime's cancel ends it.
+func readFdWaiting(st *state.State, fd int) ([]byte, error) {
+	mayBlock := false
+	if st != nil && st.Interruptible() {
+		if kind, err := inherit.KindOf(fd); err == nil {
+			mayBlock = kind.MayBlock()
+		}
+	}
 	var src []byte
 	buf := make([]byte, 64<<10)
 	for {
+		if mayBlock {
+			if _, err := st.Wait(fd, false, -1); err != nil {
+				return nil, err
+			}
+		}
 		n, err := inherit.Read(fd, buf)
 		src = append(src, buf[:n]...)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/safesh/safesh/internal/fdtest"
 	"github.com/safesh/safesh/runtime"
 	lua "github.com/yuin/gopher-lua"
+	"golang.org/x/sys/unix"
 )
 
 // openFds returns the number of open descriptors of the process.
@@ -257,4 +258,151 @@ func sortedLines(s string) string {
 	lines := strings.SplitAfter(s, "\n")
 	slices.Sort(lines)
 	return strings.Join(lines, "")
+}
+
+// cancelWriteOpenCases block in a write that does not fit in a pipe, or in
+// an open (or a read) of a FIFO that has no peer: each must end at the
+// deadline. FIFO names a FIFO nobody opens; SILENT a FIFO that the test
+// holds open for writing and never writes to.
+var cancelWriteOpenCases = []struct{ name, code string }{
+	{"os.write of 65537 bytes to a pipe", `local r, w = os.pipe() os.write(w, ("x"):rep(65537))`},
+	{"f:write to a pipe", `local r, w = os.pipe() os.fdopen(w, "w"):write(("x"):rep(65537))`},
+	{"f:flush to a pipe", `local r, w = os.pipe() local f = os.fdopen(w, "w") f:setvbuf("full", 1e6) f:write(("x"):rep(200000)) f:flush()`},
+	{"p.stdin:write of 1 MB", `local sp = require("subprocess") sp.Popen({"/bin/sleep", "30"}, {stdin = sp.PIPE}).stdin:write(("x"):rep(1e6))`},
+	{"socket sendall", `local a, b = require("socket").socketpair() a:sendall(("x"):rep(1e7))`},
+	{"io.open of a FIFO to read", `io.open(FIFO)`},
+	{"io.open of a FIFO to write", `io.open(FIFO, "w")`},
+	{"os.open of a FIFO to read", `os.open(FIFO, "r")`},
+	{"os.open of a FIFO to write", `os.open(FIFO, "w")`},
+	{"io.lines of a FIFO", `io.lines(FIFO)`},
+	{"dofile of a FIFO", `dofile(FIFO)`},
+	{"loadfile of a FIFO", `loadfile(FIFO)`},
+	{"require of a FIFO", `package.path = DIR .. "/?" require("fifo")`},
+	{"dofile of a FIFO whose writer is silent", `dofile(SILENT)`},
+	{"io.open of a FIFO whose writer is silent, then read", `io.open(SILENT):read("*a")`},
+}
+
+// TestCancelWritesAndOpens runs each of cancelWriteOpenCases with a
+// deadline, and measures how long past it the runtime returns: the goal
+// is 10 ms; the test fails past a second, so as not to be a timed test.
+// Nothing is left open afterwards.
+func TestCancelWritesAndOpens(t *testing.T) {
+	dir := t.TempDir()
+	fifo, silent := dir+"/fifo", dir+"/silent"
+	for _, p := range []string{fifo, silent} {
+		if err := syscall.Mkfifo(p, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writer, err := os.OpenFile(silent, os.O_RDWR, 0) // never blocks on a FIFO
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	for _, c := range cancelWriteOpenCases {
+		t.Run(c.name, func(t *testing.T) {
+			before := openFds(t)
+			r, err := runtime.New(runtime.WithGracePeriod(0), runtime.AllowRead(dir), runtime.AllowWrite(dir),
+				runtime.AllowRun("/bin/sleep"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			L := r.LState()
+			L.SetGlobal("DIR", lua.LString(dir))
+			L.SetGlobal("FIFO", lua.LString(fifo))
+			L.SetGlobal("SILENT", lua.LString(silent))
+			deadline := time.Now().Add(200 * time.Millisecond)
+			ctx, cancel := context.WithDeadline(context.Background(), deadline)
+			defer cancel()
+			done := make(chan error, 1)
+			go func() { done <- r.DoString(ctx, c.code, c.name) }()
+			select {
+			case err = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("still blocked 10 s after the deadline")
+			}
+			late := time.Since(deadline)
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("err = %v; want context.DeadlineExceeded", err)
+			}
+			t.Logf("returned %v after the deadline", late.Round(time.Microsecond))
+			if late > time.Second {
+				t.Errorf("took %v to stop after the deadline", late)
+			}
+			if err := r.DoString(context.Background(), `assert(1 + 1 == 2)`, "after"); err != nil {
+				t.Fatalf("after the deadline: %v", err)
+			}
+			r.Close()
+			if got := openFds(t); got != before {
+				t.Errorf("open descriptors: %d before, %d after", before, got)
+			}
+		})
+	}
+}
+
+// TestFIFOOpensAsBlocking checks that the interruptible opens of a FIFO
+// keep the meaning of a blocking open: a read open returns once a writer
+// has come (whether it writes, waits or has gone), a write open once a
+// reader has, so that two processes opening two FIFOs in turn do not
+// deadlock; and that the descriptors end up as blocking as asked.
+func TestFIFOOpensAsBlocking(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a", "b"} {
+		if err := syscall.Mkfifo(dir+"/"+name, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(dir+"/file", []byte("file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, err := runtime.New(runtime.AllowWrite(dir), runtime.AllowRun("/bin/sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	r.LState().SetGlobal("DIR", lua.LString(dir))
+	ctx, cancel := context.WithCancel(context.Background()) // an interruptible runtime
+	defer cancel()
+	run := func(code string) {
+		t.Helper()
+		if err := r.DoString(ctx, code, "fifo"); err != nil {
+			t.Fatal(describe(err))
+		}
+	}
+	// A writer that comes late, one that writes and goes, one that waits.
+	for _, peer := range []string{
+		"sleep 0.1; echo late > a",
+		"echo quick > a",
+		"exec 3>a; sleep 0.2; echo slow >&3",
+	} {
+		r.LState().SetGlobal("PEER", lua.LString(peer))
+		run(`local p = io.popen("cd " .. DIR .. " && " .. PEER, "w")
+			local f = assert(io.open(DIR .. "/a"))
+			WANT = PEER:match("echo (%a+)") .. "\n"
+			local got = f:read("*a") f:close() p:close()
+			assert(got == WANT, PEER .. ": " .. got)`)
+	}
+	// A reader that comes late.
+	run(`local p = io.popen("sleep 0.1; cat " .. DIR .. "/a > " .. DIR .. "/out")
+		local f = assert(io.open(DIR .. "/a", "w")) f:write("to the reader") f:close()
+		p:read("*a") p:close()
+		assert(io.open(DIR .. "/out"):read("*a") == "to the reader")`)
+	// Two FIFOs opened in the same order on both sides, written in the
+	// other: a blocking open pairs each with its peer at once.
+	run(`local p = io.popen("cd " .. DIR .. " && exec 3>a 4>b; echo B >&4; echo A >&3")
+		local a = assert(io.open(DIR .. "/a")) local b = assert(io.open(DIR .. "/b"))
+		assert(b:read("*l") == "B") assert(a:read("*l") == "A") p:close()`)
+	// Asked for, O_NONBLOCK is kept: the open returns at once.
+	run(`FD = assert(os.open(DIR .. "/a", os.O_RDONLY + os.O_NONBLOCK))
+		FILE = assert(os.open(DIR .. "/file", "r"))`)
+	for name, nonblock := range map[string]bool{"FD": true, "FILE": false} {
+		fd := int(r.LState().GetGlobal(name).(lua.LNumber))
+		flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFL, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := flags&unix.O_NONBLOCK != 0; got != nonblock {
+			t.Errorf("%s: O_NONBLOCK is %v; want %v", name, got, nonblock)
+		}
+	}
 }

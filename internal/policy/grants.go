@@ -34,6 +34,7 @@ type root struct {
 	*inherit.Root
 	path     string // absolute and clean
 	writable bool
+	proc     bool // a procfs is mounted beneath it: opens check OwnProcEntry
 }
 
 // NewGrants returns a policy that grants nothing yet.
@@ -73,7 +74,7 @@ func (g *Grants) addRoot(dir string, writable bool) error {
 	if err != nil {
 		return err
 	}
-	g.roots = append(g.roots, &root{Root: ir, path: abs, writable: writable})
+	g.roots = append(g.roots, &root{Root: ir, path: abs, writable: writable, proc: inherit.ProcBeneath(abs)})
 	return nil
 }
 
@@ -214,7 +215,7 @@ func (g *Grants) Open(path string, flags int, perm uint32) (int, error) {
 	if err != nil {
 		return -1, escapeErr("open", path, err)
 	}
-	if inherit.OwnProcEntry(fd) {
+	if r.proc && inherit.OwnProcEntry(fd) {
 		inherit.Close(fd)
 		return -1, denied("open", path, "the process's own /proc entries")
 	}

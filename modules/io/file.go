@@ -41,9 +41,10 @@ type File struct {
 	name     string // for tostring and errors
 	readable bool
 	writable bool
-	std      bool // io.stdin, io.stdout, io.stderr: never closed by the script
-	mayBlock bool // a pipe, socket or terminal: reads wait through st.Wait
-	unbound  bool // a socket not yet known to be bound: see canWrite
+	std      bool         // io.stdin, io.stdout, io.stderr: never closed by the script
+	kind     inherit.Kind // what fd is
+	mayBlock bool         // a pipe, socket or terminal: reads wait through st.Wait
+	unbound  bool         // a socket not yet known to be bound: see canWrite
 
 	rbuf []byte // read-ahead is rbuf[r:w]
 	r, w int
@@ -64,12 +65,17 @@ type File struct {
 // newFile returns a File for fd; it does not register it in the FdTable.
 func newFile(st *state.State, fd int, name string, readable, writable bool) *File {
 	f := &File{st: st, fd: fd, name: name, readable: readable, writable: writable, size: defaultBufSize}
-	if fd >= 0 {
-		kind := st.Fds.Kind(fd)
-		f.mayBlock = kind.MayBlock()
-		f.unbound = kind == inherit.KindSocket
-	}
+	f.setKind()
 	return f
+}
+
+// setKind records what the file's descriptor is.
+func (f *File) setKind() {
+	if f.fd >= 0 {
+		f.kind = f.st.Fds.Kind(f.fd)
+		f.mayBlock = f.kind.MayBlock()
+		f.unbound = f.kind == inherit.KindSocket
+	}
 }
 
 // canWrite returns nil unless f is a datagram socket that a write would
@@ -129,12 +135,7 @@ func (f *File) rawWrite(p []byte) error {
 	if err := f.canWrite(); err != nil {
 		return err
 	}
-	if f.mayBlock {
-		if _, err := f.st.Wait(f.fd, true, -1); err != nil {
-			return err
-		}
-	}
-	_, err := inherit.WriteAll(f.fd, p)
+	_, err := f.st.WriteAll(f.fd, p, f.kind)
 	return err
 }
 
@@ -155,7 +156,7 @@ func (f *File) Flush() error {
 	if err := f.canWrite(); err != nil {
 		return err
 	}
-	n, err := inherit.WriteAll(f.fd, f.wbuf)
+	n, err := f.st.WriteAll(f.fd, f.wbuf, f.kind)
 	f.wbuf = f.wbuf[:copy(f.wbuf, f.wbuf[n:])]
 	return err
 }

@@ -134,9 +134,7 @@ func (l *lib) stdFile(L *lua.LState, fd int, name string, r goio.Reader, w goio.
 				f.fd, f.writer = int(osf.Fd()), nil
 			}
 		}
-		if f.fd >= 0 {
-			f.mayBlock = l.st.Fds.Kind(f.fd).MayBlock()
-		}
+		f.setKind()
 	}
 	f.std = true
 	return l.userdata(L, f)
@@ -476,7 +474,7 @@ func (l *lib) open(L *lua.LState, path, mode string) (*lua.LUserData, error) {
 	if !ok {
 		return nil, errInvalidMode
 	}
-	fd, err := l.st.Policy.Open(path, flags, 0o666)
+	fd, err := l.st.Open(path, flags, 0o666)
 	if err != nil {
 		return nil, err
 	}

@@ -127,7 +127,7 @@ func (l *lib) open(L *lua.LState) int {
 	if mode < 0 || mode > 0o7777 {
 		luaargs.ArgError(L, 3, "invalid mode")
 	}
-	fd, err := l.st.Policy.Open(path, flags, uint32(mode))
+	fd, err := l.st.Open(path, flags, uint32(mode))
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
@@ -194,18 +194,24 @@ func (l *lib) read(L *lua.LState) int {
 func (l *lib) write(L *lua.LState) int {
 	fd, err := l.fd(L, 1, "write")
 	s := luaargs.CheckString(L, 2)
-	if err == nil && l.st.Fds.Kind(fd) == inherit.KindSocket {
-		err = inherit.CheckAutobind(fd, "write")
-	}
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	if l.st.Interruptible() && l.st.Fds.Kind(fd).MayBlock() {
-		if _, err := l.st.Wait(fd, true, -1); err != nil {
+	kind := l.st.Fds.Kind(fd)
+	if kind == inherit.KindSocket {
+		if err := inherit.CheckAutobind(fd, "write"); err != nil {
 			return luaerr.PushError(L, err)
 		}
 	}
-	n, err := inherit.Write(fd, unsafe.Slice(unsafe.StringData(s), len(s)))
+	p := unsafe.Slice(unsafe.StringData(s), len(s))
+	var n int
+	if l.st.Interruptible() && kind.MayBlock() {
+		// One write(2) could wait in the kernel for a reader, where a
+		// cancel cannot reach it: write all, waiting interruptibly.
+		n, err = l.st.WriteAll(fd, p, kind)
+	} else {
+		n, err = inherit.Write(fd, p)
+	}
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
