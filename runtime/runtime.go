@@ -28,11 +28,59 @@ type Runtime struct {
 	st  *state.State
 	cfg config
 
-	mu       sync.Mutex
-	running  bool
-	exitCode *int // set by os.exit
-	exitCtx  context.CancelFunc
-	closed   bool
+	mu        sync.Mutex
+	running   bool
+	idle      chan struct{}      // closed when the running chunk ends
+	cancel    context.CancelFunc // cancels the running chunk, if it can be
+	exitCode  *int               // set by os.exit
+	closing   bool               // Close has begun: no chunk starts
+	abandoned bool               // Close gave up waiting: the chunk releases at its end
+	release   sync.Once
+	closeErr  error
+}
+
+// ErrClosed is what a call on a closed runtime returns, and what a chunk
+// that Close interrupted unwraps to.
+var ErrClosed = errors.New("runtime: closed")
+
+// ErrStillRunning is what Close returns when the running chunk has not
+// stopped within closeWait of being cancelled (a host function that does
+// not return, a Lua call that cannot be interrupted): the runtime is then
+// released by the chunk itself, as it ends.
+var ErrStillRunning = errors.New("runtime: Close: the running chunk has not stopped; it releases the runtime when it ends")
+
+// closeWait bounds how long Close waits for a running chunk to unwind
+// once cancelled.
+const closeWait = 2 * time.Second
+
+// begin marks the start of a call that uses the Lua state: one at a time,
+// and none once Close has begun.
+func (r *Runtime) begin() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closing {
+		return ErrClosed
+	}
+	if r.running {
+		return errors.New("runtime: a chunk is already running")
+	}
+	r.running = true
+	r.idle = make(chan struct{})
+	return nil
+}
+
+// end marks its end; if Close gave up waiting for it, it releases the
+// runtime now.
+func (r *Runtime) end() {
+	r.mu.Lock()
+	r.running = false
+	close(r.idle)
+	r.idle, r.cancel = nil, nil
+	abandoned := r.abandoned
+	r.mu.Unlock()
+	if abandoned {
+		r.releaseAll()
+	}
 }
 
 // config is what the options set.
@@ -273,7 +321,7 @@ func (r *Runtime) exit(L *lua.LState, code int) {
 	}
 	r.mu.Lock()
 	r.exitCode = &code
-	cancel := r.exitCtx
+	cancel := r.cancel
 	r.mu.Unlock()
 	if cancel != nil {
 		cancel()
@@ -311,6 +359,10 @@ func (r *Runtime) DoString(ctx context.Context, code, name string) error {
 	if name == "" {
 		name = "(string)"
 	}
+	if err := r.begin(); err != nil {
+		return err
+	}
+	defer r.end()
 	fn, err := r.l.Load(strings.NewReader(code), name)
 	if err != nil {
 		return r.wrap(ctx, err)
@@ -335,6 +387,10 @@ func (r *Runtime) DoFile(ctx context.Context, path string) error {
 		return &Error{Message: "cannot read " + path + ": " + luaerr.Message(err), cause: err}
 	}
 	src = skipShebang(src)
+	if err := r.begin(); err != nil {
+		return err
+	}
+	defer r.end()
 	if r.cfg.script < 0 {
 		if t, ok := r.l.GetGlobal("arg").(*lua.LTable); ok {
 			t.RawSetInt(0, lua.LString(path))
@@ -392,11 +448,15 @@ func readFdWaiting(st *state.State, fd int) ([]byte, error) {
 
 // CallGlobal calls the global function name with args, as Call does.
 func (r *Runtime) CallGlobal(ctx context.Context, name string, args ...lua.LValue) ([]lua.LValue, error) {
+	if err := r.begin(); err != nil {
+		return nil, err
+	}
+	defer r.end()
 	fn, ok := r.l.GetGlobal(name).(*lua.LFunction)
 	if !ok {
 		return nil, fmt.Errorf("runtime: %s is not a function", name)
 	}
-	return r.Call(ctx, fn, args...)
+	return r.callArgs(ctx, fn, args)
 }
 
 // Call calls fn with args as DoString runs a chunk: ctx may interrupt it,
@@ -404,6 +464,10 @@ func (r *Runtime) CallGlobal(ctx context.Context, name string, args ...lua.LValu
 // The interactive session uses it to run what the user typed and show the
 // values.
 func (r *Runtime) Call(ctx context.Context, fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, error) {
+	if err := r.begin(); err != nil {
+		return nil, err
+	}
+	defer r.end()
 	return r.callArgs(ctx, fn, args)
 }
 
@@ -417,25 +481,9 @@ func (r *Runtime) call(ctx context.Context, fn *lua.LFunction) error {
 	return err
 }
 
-// callArgs runs fn with args and returns its results.
+// callArgs runs fn with args and returns its results; begin has been
+// called.
 func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LValue) ([]lua.LValue, error) {
-	r.mu.Lock()
-	if r.closed {
-		r.mu.Unlock()
-		return nil, errors.New("runtime: closed")
-	}
-	if r.running {
-		r.mu.Unlock()
-		return nil, errors.New("runtime: a chunk is already running")
-	}
-	r.running = true
-	r.mu.Unlock()
-	defer func() {
-		r.mu.Lock()
-		r.running = false
-		r.mu.Unlock()
-	}()
-
 	// A context is set only where something can cancel the chunk: it costs
 	// a check at every Lua instruction.
 	runCtx := ctx
@@ -455,8 +503,12 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 		}()
 	}
 	r.mu.Lock()
-	r.exitCode, r.exitCtx = nil, cancel
+	r.exitCode, r.cancel = nil, cancel
+	closing := r.closing
 	r.mu.Unlock()
+	if closing && cancel != nil {
+		cancel() // Close came between begin and here
+	}
 
 	chunk := r.st.BeginChunk()
 	r.l.Push(fn)
@@ -485,7 +537,8 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 func (r *Runtime) wrap(ctx context.Context, err error) error {
 	r.mu.Lock()
 	code := r.exitCode
-	r.exitCode, r.exitCtx = nil, nil
+	closing := r.closing
+	r.exitCode = nil
 	r.mu.Unlock()
 	if code != nil {
 		return &ExitError{Code: *code}
@@ -501,9 +554,13 @@ func (r *Runtime) wrap(ctx context.Context, err error) error {
 		e.Traceback = api.StackTrace
 		e.cause = api.Cause
 	}
-	if ctx.Err() != nil {
+	switch {
+	case ctx.Err() != nil:
 		e.Message = "interrupted"
 		e.cause = ctx.Err()
+	case closing:
+		e.Message = "interrupted: the runtime was closed"
+		e.cause = ErrClosed
 	}
 	return e
 }
@@ -532,21 +589,49 @@ func (r *Runtime) flush() error { return r.st.FlushStdout() }
 // Close releases everything the runtime's scripts acquired: it flushes
 // standard output, closes every descriptor they still hold, and reaps
 // every child they started (killing those still running after the grace
-// period). It is safe to call more than once.
+// period). It is safe to call more than once, and from any goroutine: if
+// a chunk is running, Close cancels it and waits for it to unwind before
+// it releases anything, so the chunk never sees its state taken away
+// under it. If the chunk has not stopped within 2 seconds (a host
+// function that ignores its context, say), Close returns ErrStillRunning
+// at once, and the chunk releases the runtime when it ends. Any call on
+// a closed runtime returns ErrClosed.
 func (r *Runtime) Close() error {
 	r.mu.Lock()
-	if r.closed {
-		r.mu.Unlock()
-		return nil
-	}
-	r.closed = true
+	r.closing = true
+	idle, cancel := r.idle, r.cancel
 	r.mu.Unlock()
-	err := errors.Join(r.flush(), r.st.Fds.CloseAll())
-	r.st.ReapChildren(r.cfg.grace)
-	r.st.Policy.Close()
-	r.st.Close()
-	r.l.Close()
-	return err
+	if idle != nil {
+		if cancel != nil {
+			cancel()
+		}
+		t := time.NewTimer(closeWait)
+		defer t.Stop()
+		select {
+		case <-idle:
+		case <-t.C:
+			r.mu.Lock()
+			still := r.idle != nil
+			r.abandoned = still
+			r.mu.Unlock()
+			if still {
+				return ErrStillRunning
+			}
+		}
+	}
+	r.releaseAll()
+	return r.closeErr
+}
+
+// releaseAll releases the runtime, once, when no chunk runs.
+func (r *Runtime) releaseAll() {
+	r.release.Do(func() {
+		r.closeErr = errors.Join(r.flush(), r.st.Fds.CloseAll())
+		r.st.ReapChildren(r.cfg.grace)
+		r.st.Policy.Close()
+		r.st.Close()
+		r.l.Close()
+	})
 }
 
 // stdStreams returns the io module's streams from the options.

@@ -406,3 +406,96 @@ func TestFIFOOpensAsBlocking(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseDuringChunk closes a runtime from another goroutine while a
+// chunk runs in it, in each way a chunk can be busy: Close cancels the
+// chunk, waits for it to unwind, then releases everything; the chunk
+// returns an error that unwraps to runtime.ErrClosed, and later calls
+// get ErrClosed. Run under -race, it also proves that no state is shared
+// unsynchronised.
+func TestCloseDuringChunk(t *testing.T) {
+	cases := map[string]string{
+		"busy Lua loop":        `while true do end`,
+		"blocked read":         `local r, w = os.pipe() os.read(r, 1)`,
+		"blocked write":        `local r, w = os.pipe() os.write(w, ("x"):rep(1e6))`,
+		"waiting for a child":  `require("subprocess").run({"/bin/sleep", "30"})`,
+		"files left open":      `f = io.open(DIR .. "/f", "w") f:write("buffered") while true do end`,
+		"pcall around a block": `while true do pcall(function() local r, w = os.pipe() os.read(r, 1) end) end`,
+	}
+	dir := t.TempDir()
+	for name, code := range cases {
+		t.Run(name, func(t *testing.T) {
+			before := openFds(t)
+			r, err := runtime.New(runtime.WithGracePeriod(0), runtime.AllowRun("/bin/sleep"), runtime.AllowWrite(dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.LState().SetGlobal("DIR", lua.LString(dir))
+			done := make(chan error, 1)
+			go func() { done <- r.DoString(context.Background(), code, name) }()
+			time.Sleep(50 * time.Millisecond)
+			start := time.Now()
+			if err := r.Close(); err != nil {
+				t.Fatalf("Close: %v", err)
+			}
+			t.Logf("Close took %v", time.Since(start).Round(time.Microsecond))
+			select {
+			case err = <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the chunk is still running 10 s after Close returned")
+			}
+			if !errors.Is(err, runtime.ErrClosed) {
+				t.Errorf("the chunk returned %v; want an error that unwraps to ErrClosed", err)
+			}
+			if err := r.DoString(context.Background(), `x = 1`, "after"); !errors.Is(err, runtime.ErrClosed) {
+				t.Errorf("DoString after Close: %v; want ErrClosed", err)
+			}
+			if _, err := r.CallGlobal(context.Background(), "print"); !errors.Is(err, runtime.ErrClosed) {
+				t.Errorf("CallGlobal after Close: %v; want ErrClosed", err)
+			}
+			if got := openFds(t); got != before {
+				t.Errorf("open descriptors: %d before, %d after Close", before, got)
+			}
+			if z := zombies(t); z != 0 {
+				t.Errorf("%d zombies after Close", z)
+			}
+		})
+	}
+	if data, err := os.ReadFile(dir + "/f"); err != nil || string(data) != "buffered" {
+		t.Errorf("the file left open holds %q, %v; Close must flush it", data, err)
+	}
+}
+
+// TestCloseAbandonsAStuckChunk closes a runtime whose chunk is in a host
+// function that ignores its context: Close gives up after its bound with
+// ErrStillRunning, and the chunk releases the runtime when it ends.
+func TestCloseAbandonsAStuckChunk(t *testing.T) {
+	before := openFds(t)
+	release := make(chan struct{})
+	r, err := runtime.New(runtime.WithFunc("stuck", func(L *lua.LState) int {
+		<-release
+		return 0
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- r.DoString(context.Background(), `local r, w = os.pipe() stuck()`, "stuck") }()
+	time.Sleep(50 * time.Millisecond)
+	if err := r.Close(); !errors.Is(err, runtime.ErrStillRunning) {
+		t.Fatalf("Close = %v; want ErrStillRunning", err)
+	}
+	if got := openFds(t); got == before {
+		t.Fatalf("the runtime was released under a running chunk")
+	}
+	close(release)
+	if err := <-done; !errors.Is(err, runtime.ErrClosed) {
+		t.Errorf("the chunk returned %v; want ErrClosed", err)
+	}
+	if got := openFds(t); got != before {
+		t.Errorf("open descriptors: %d before, %d once the chunk ended", before, got)
+	}
+	if err := r.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
