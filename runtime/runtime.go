@@ -623,10 +623,21 @@ func (r *Runtime) Close() error {
 	return r.closeErr
 }
 
-// releaseAll releases the runtime, once, when no chunk runs.
+// releaseAll releases the runtime, once, when no chunk runs. What the
+// scripts left buffered is written out within closeWait: a pipe that no
+// one reads must not hold Close forever.
 func (r *Runtime) releaseAll() {
 	r.release.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), closeWait)
+		bounded := r.st.SetContext(ctx) == nil
 		r.closeErr = errors.Join(r.flush(), r.st.Fds.CloseAll())
+		if bounded {
+			r.st.ClearContext()
+		}
+		cancel()
+		if errors.Is(r.closeErr, luaerr.ErrInterrupted) {
+			r.closeErr = fmt.Errorf("runtime: Close: buffered output not written within %v: %w", closeWait, r.closeErr)
+		}
 		r.st.ReapChildren(r.cfg.grace)
 		r.st.Policy.Close()
 		r.st.Close()

@@ -499,3 +499,39 @@ func TestCloseAbandonsAStuckChunk(t *testing.T) {
 		t.Errorf("second Close: %v", err)
 	}
 }
+
+// TestCloseBoundedByAFullPipe closes a runtime whose script left a file
+// buffered on a pipe that no one reads: Close writes what fits, gives up
+// within its bound, says so, and still releases everything.
+func TestCloseBoundedByAFullPipe(t *testing.T) {
+	// A blocking pipe (os.Pipe's are non-blocking): the host keeps the
+	// read end, and never reads.
+	var p [2]int
+	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil {
+		t.Fatal(err)
+	}
+	rd, w := os.NewFile(uintptr(p[0]), "r"), os.NewFile(uintptr(p[1]), "w")
+	defer rd.Close()
+	defer w.Close()
+	before := openFds(t)
+	r, err := runtime.New(runtime.WithFile("pipe", w, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.DoString(context.Background(), `
+		f = os.fdopen(os.grants.pipe, "w") f:setvbuf("full", 1e6) f:write(("x"):rep(500000))`, "full"); err != nil {
+		t.Fatal(describe(err))
+	}
+	start := time.Now()
+	err = r.Close()
+	t.Logf("Close took %v: %v", time.Since(start).Round(time.Millisecond), err)
+	if err == nil || !strings.Contains(err.Error(), "not written") {
+		t.Errorf("Close = %v; want an error saying what was not written", err)
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Errorf("Close took %v", time.Since(start))
+	}
+	if got := openFds(t); got != before {
+		t.Errorf("open descriptors: %d before, %d after Close", before, got)
+	}
+}
