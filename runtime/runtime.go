@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	goio "io"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
@@ -311,8 +312,8 @@ func (r *Runtime) setArgs() {
 // exit implements os.exit.
 func (r *Runtime) exit(L *lua.LState, code int) {
 	if r.cfg.exitProcess {
-		if err := r.flush(); err != nil {
-			fmt.Fprintf(os.Stderr, "safesh: %s\n", luaerr.Message(err))
+		if err := r.flush(true); err != nil {
+			fmt.Fprintf(os.Stderr, "safesh: %s\n", err) // it names each file
 			if code == 0 {
 				code = 1
 			}
@@ -526,11 +527,11 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 		}
 	}
 	r.l.SetTop(0)
-	ferr := r.flush()
+	ferr := r.flush(false)
 	if werr := r.wrap(ctx, err); werr != nil || ferr == nil {
 		return results, werr
 	}
-	return results, &Error{Message: "standard output: " + luaerr.Message(ferr), cause: ferr}
+	return results, &Error{Message: ferr.Error(), cause: ferr}
 }
 
 // wrap turns what PCall or Load returned into the Runtime's errors.
@@ -582,9 +583,54 @@ func (r *Runtime) describe(v lua.LValue) string {
 	return v.String()
 }
 
-// flush writes out the script's buffered standard output, and returns
-// what could not be written.
-func (r *Runtime) flush() error { return r.st.FlushStdout() }
+// flush writes out what the scripts left buffered: the standard output
+// and error, the files they dropped unclosed (see
+// state.State.ReleaseDropped), and the regular files they have open; at
+// exit (all) the pipes, sockets and terminals too, as C's exit does. It
+// returns what could not be written, in an error whose message names
+// each file.
+func (r *Runtime) flush(all bool) error {
+	var msgs []string
+	var errs []error
+	if err := r.st.FlushStdout(); err != nil {
+		msgs, errs = append(msgs, "standard output: "+luaerr.Message(err)), append(errs, err)
+	}
+	for _, err := range []error{r.st.ReleaseDropped(), r.st.Fds.FlushAll(!all)} {
+		if err != nil {
+			msgs, errs = append(msgs, messages(err)...), append(errs, err)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &flushError{strings.Join(msgs, "; "), errors.Join(errs...)}
+}
+
+// messages returns the message of each error that err joins: an OS
+// error's as scripts see it, any other's (one that names its file) as it
+// is.
+func messages(err error) []string {
+	switch e := err.(type) {
+	case interface{ Unwrap() []error }:
+		var msgs []string
+		for _, e := range e.Unwrap() {
+			msgs = append(msgs, messages(e)...)
+		}
+		return msgs
+	case *fs.PathError, *os.SyscallError, *os.LinkError:
+		return []string{luaerr.Message(err)}
+	}
+	return []string{err.Error()}
+}
+
+// flushError is what flush could not write: msg names each file.
+type flushError struct {
+	msg string
+	err error
+}
+
+func (e *flushError) Error() string { return e.msg }
+func (e *flushError) Unwrap() error { return e.err }
 
 // Close releases everything the runtime's scripts acquired: it flushes
 // standard output, closes every descriptor they still hold, and reaps
@@ -625,12 +671,14 @@ func (r *Runtime) Close() error {
 
 // releaseAll releases the runtime, once, when no chunk runs. What the
 // scripts left buffered is written out within closeWait: a pipe that no
-// one reads must not hold Close forever.
+// one reads must not hold Close forever. A runtime that is the process
+// (ExitProcess) writes it all out, however long it takes, as C's exit
+// does.
 func (r *Runtime) releaseAll() {
 	r.release.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), closeWait)
-		bounded := r.st.SetContext(ctx) == nil
-		r.closeErr = errors.Join(r.flush(), r.st.Fds.CloseAll())
+		bounded := !r.cfg.exitProcess && r.st.SetContext(ctx) == nil
+		r.closeErr = errors.Join(r.flush(false), r.st.Fds.CloseAll())
 		if bounded {
 			r.st.ClearContext()
 		}

@@ -5,6 +5,7 @@ package tests
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -533,5 +534,147 @@ func TestCloseBoundedByAFullPipe(t *testing.T) {
 	}
 	if got := openFds(t); got != before {
 		t.Errorf("open descriptors: %d before, %d after Close", before, got)
+	}
+}
+
+// TestDroppedObjectsAreReleased drops files, sockets and processes
+// without closing or waiting for them, and checks that once a collection
+// has run they are released: descriptors closed, what was buffered
+// written, children reaped; and that a descriptor closed by number and
+// reused is not closed by the collection of its old object.
+func TestDroppedObjectsAreReleased(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(dir+"/in", []byte("data"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := runtime.New(runtime.AllowWrite(dir), runtime.AllowRun("/bin/true", "/bin/sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	r.LState().SetGlobal("DIR", lua.LString(dir))
+	run := func(code string) {
+		t.Helper()
+		if err := r.DoString(context.Background(), code, "drop"); err != nil {
+			t.Fatal(describe(err))
+		}
+	}
+	run(`x = 1`) // the runtime's own waker is made by the first chunk
+	before := openFds(t)
+	run(`local socket, sp = require("socket"), require("subprocess")
+		for i = 1, 50 do assert(io.open(DIR .. "/in"):read("*a") == "data") end
+		for i = 1, 20 do socket.socket() socket.socketpair() end
+		for i = 1, 5 do sp.Popen({"/bin/true"}) sp.Popen({"/bin/true"}, {stdout = sp.PIPE}) io.popen("true") end
+		io.open(DIR .. "/out", "w"):write("written by the collection")
+		-- closed by number, its number reused: the old object's collection
+		-- must leave the new descriptor alone
+		local f = io.open(DIR .. "/in") local fd = f:fileno() os.close(fd) f = nil
+		kept = assert(os.open(DIR .. "/in", "r"))
+		assert(kept == fd, "the number was reused")`)
+	if got := openFds(t); got < before+100 {
+		t.Fatalf("open descriptors: %d before, %d after the script; the test needs them left open", before, got)
+	}
+	// The children exit at once; give them a moment, then collect.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		time.Sleep(20 * time.Millisecond)
+		run(`collectgarbage()`)
+		if openFds(t) <= before+1 && zombies(t) == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if got := openFds(t); got != before+1 {
+		t.Errorf("open descriptors: %d before, %d after a collection; want only the one kept", before, got)
+	}
+	if z := zombies(t); z != 0 {
+		t.Errorf("%d zombies after a collection", z)
+	}
+	if data, err := os.ReadFile(dir + "/out"); err != nil || string(data) != "written by the collection" {
+		t.Errorf("the dropped file holds %q, %v", data, err)
+	}
+	run(`assert(os.read(kept, 4) == "data", "the reused descriptor still works")`)
+}
+
+// TestChunkEndFlushesFiles checks that what a script wrote to a file it
+// left open is written out when the chunk ends, and when it calls
+// os.exit, as C's exit flushes every stream.
+func TestChunkEndFlushesFiles(t *testing.T) {
+	dir := t.TempDir()
+	r, err := runtime.New(runtime.AllowWrite(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	r.LState().SetGlobal("DIR", lua.LString(dir))
+	for name, code := range map[string]string{
+		"end":  `f1 = io.open(DIR .. "/end", "w") f1:write("at the end")`,
+		"exit": `f2 = io.open(DIR .. "/exit", "w") f2:write("at exit") os.exit(0)`,
+	} {
+		err := r.DoString(context.Background(), code, name)
+		var exit *runtime.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			t.Fatal(describe(err))
+		}
+		if data, err := os.ReadFile(dir + "/" + name); err != nil || len(data) == 0 {
+			t.Errorf("%s: the file holds %q, %v, before Close", name, data, err)
+		}
+	}
+}
+
+// TestDroppedFileOnAFullPipe drops a file whose buffer does not fit in
+// its pipe: the runtime does not wait for a reader (later chunks run at
+// once), and what the file buffered is written as the reader makes room,
+// none of it lost.
+func TestDroppedFileOnAFullPipe(t *testing.T) {
+	var p [2]int
+	if err := syscall.Pipe2(p[:], syscall.O_CLOEXEC); err != nil { // blocking
+		t.Fatal(err)
+	}
+	rd, w := os.NewFile(uintptr(p[0]), "r"), os.NewFile(uintptr(p[1]), "w")
+	defer rd.Close()
+	r, err := runtime.New(runtime.WithFile("pipe", w, true))
+	w.Close() // the runtime has its own
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	run := func(code string) {
+		t.Helper()
+		done := make(chan error, 1)
+		go func() { done <- r.DoString(context.Background(), code, "full") }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(describe(err))
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: blocked", code)
+		}
+	}
+	const size = 300000
+	run(`local f = os.fdopen(os.grants.pipe, "w") f:setvbuf("full", 1e6) f:write(("x"):rep(300000)) f = nil
+		collectgarbage()`)
+	run(`x = 1`)
+	got := 0
+	buf := make([]byte, 64<<10)
+	read := func() (int, error) {
+		t.Helper()
+		pfd := []unix.PollFd{{Fd: int32(rd.Fd()), Events: unix.POLLIN}}
+		if n, err := unix.Poll(pfd, 10000); n != 1 {
+			t.Fatalf("after %d bytes: nothing more to read in 10 s (%v)", got, err)
+		}
+		return rd.Read(buf)
+	}
+	for got < size {
+		n, err := read()
+		if err != nil {
+			t.Fatalf("after %d bytes: %v", got, err)
+		}
+		got += n
+		run(`collectgarbage()`) // the runtime writes more as room is made
+	}
+	run(`collectgarbage()`)
+	if n, err := read(); n != 0 || err != io.EOF {
+		t.Errorf("after all %d bytes: %d more, %v; want end of file: the dropped file closed", got, n, err)
 	}
 }

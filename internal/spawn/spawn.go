@@ -226,6 +226,17 @@ func (p programPath) named(err error) error {
 	return err
 }
 
+// Abandon tells the runtime that no script object refers to the child
+// any more (a Go cleanup calls it, on any goroutine): it is reaped once
+// it has exited, without waiting for it, so that a script that drops its
+// processes unwaited leaves no zombie and no descriptor behind (see
+// state.State.ReleaseDropped).
+func (c *Child) Abandon() {
+	if c.p != nil {
+		c.st.DropChild(c.p)
+	}
+}
+
 // Status returns how the child ended, and whether it has been reaped.
 func (c *Child) Status() (inherit.ExitStatus, bool) { return c.status, c.done }
 

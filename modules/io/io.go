@@ -125,7 +125,7 @@ func (l *lib) stdFile(L *lua.LState, fd int, name string, r goio.Reader, w goio.
 			// different goroutines: serialize them.
 			w = &lockedWriter{w: w}
 		}
-		f = &File{st: l.st, fd: -1, name: name, readable: r != nil, writable: w != nil, size: defaultBufSize, reader: r, writer: w}
+		f = &File{&file{st: l.st, fd: -1, name: name, readable: r != nil, writable: w != nil, size: defaultBufSize, reader: r, writer: w}}
 		if osf, ok := r.(*os.File); ok {
 			f.fd, f.reader = int(osf.Fd()), nil
 		}
@@ -153,7 +153,7 @@ func (l *lib) userdata(L *lua.LState, f *File) *lua.LUserData {
 func NewFile(L *lua.LState, fd int, name string, readable, writable bool) *lua.LUserData {
 	l := getLib(L)
 	f := newFile(l.st, fd, name, readable, writable)
-	l.st.Fds.SetOwner(fd, f)
+	f.own()
 	return l.userdata(L, f)
 }
 
@@ -479,7 +479,7 @@ func (l *lib) open(L *lua.LState, path, mode string) (*lua.LUserData, error) {
 		return nil, err
 	}
 	f := newFile(l.st, fd, path, readable, writable)
-	l.st.Fds.Add(fd, f)
+	f.own()
 	return l.userdata(L, f), nil
 }
 
@@ -596,7 +596,7 @@ func (l *lib) ioTmpfile(L *lua.LState) int {
 		return luaerr.PushError(L, err)
 	}
 	f := newFile(l.st, fd, "tmpfile", true, true)
-	l.st.Fds.Add(fd, f)
+	f.own()
 	L.Push(l.userdata(L, f))
 	return 1
 }

@@ -13,7 +13,7 @@ import (
 
 // readLine returns the next line without its newline (with it, if keep is
 // set), and false at end of file with nothing read.
-func (f *File) readLine(keep bool) ([]byte, bool, error) {
+func (f *file) readLine(keep bool) ([]byte, bool, error) {
 	scanned := 0
 	for {
 		if i := bytes.IndexByte(f.rbuf[f.r+scanned:f.w], '\n'); i >= 0 {
@@ -42,7 +42,7 @@ func (f *File) readLine(keep bool) ([]byte, bool, error) {
 }
 
 // readAll returns the rest of the file ("" at end of file).
-func (f *File) readAll() ([]byte, error) {
+func (f *file) readAll() ([]byte, error) {
 	var out []byte
 	if f.r < f.w {
 		out = append(out, f.rbuf[f.r:f.w]...)
@@ -83,7 +83,7 @@ func (f *File) readAll() ([]byte, error) {
 
 // remaining returns how many bytes a regular file holds past the current
 // position, or 0 when that cannot be known.
-func (f *File) remaining() int64 {
+func (f *file) remaining() int64 {
 	if f.fd < 0 || f.mayBlock {
 		return 0
 	}
@@ -104,7 +104,7 @@ const readChunk = 64 << 10
 
 // readN returns up to n bytes, fewer only at end of file, and false when
 // nothing at all was left. Like C's fread, it waits for all n on a pipe.
-func (f *File) readN(n int) ([]byte, bool, error) {
+func (f *file) readN(n int) ([]byte, bool, error) {
 	if n == 0 {
 		// Lua 5.1: read(0) tests for end of file.
 		if f.r < f.w {
@@ -156,7 +156,7 @@ func (f *File) readN(n int) ([]byte, bool, error) {
 
 // peek returns the next byte without consuming it, and false at end of
 // file.
-func (f *File) peek() (byte, bool, error) {
+func (f *file) peek() (byte, bool, error) {
 	if f.r == f.w {
 		more, err := f.fill()
 		if err != nil || !more {
@@ -175,7 +175,7 @@ func (f *File) peek() (byte, bool, error) {
 // consumed even past that prefix ("1e" reads 1, ".e1" reads nothing and
 // leaves "e1"), and a character that breaks "nan" or "infinity" is
 // consumed with it, as in C. It returns false if no number was read.
-func (f *File) readNumber() (float64, bool, error) {
+func (f *file) readNumber() (float64, bool, error) {
 	for {
 		c, ok, err := f.peek()
 		if err != nil || !ok {

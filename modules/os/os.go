@@ -408,7 +408,7 @@ func (l *lib) exit(L *lua.LState) int {
 	default:
 		code = luaargs.CheckInt(L, 1)
 	}
-	l.st.FlushStdout()
+	l.st.FlushAll() // what cannot be written is reported when the chunk ends
 	if l.st.Exit == nil {
 		L.RaiseError("os.exit: not available in this runtime")
 	}

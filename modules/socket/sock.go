@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime"
 	"slices"
 	"time"
 
@@ -22,31 +23,43 @@ import (
 // A Socket is the value of a socket object: a socket descriptor that the
 // runtime's descriptor table records as owned by it. It implements
 // luaargs.Descriptor, so that a socket can be given wherever an fd is taken
-// (subprocess's stdin, stdout, stderr), and state.Owner.
+// (subprocess's stdin, stdout, stderr).
+//
+// What the script holds is the Socket; the table owns its socket (a
+// state.Owner), which is closed through the table once the script drops
+// the Socket unclosed (see state.Track).
 type Socket struct {
+	*socket
+}
+
+// socket is what a Socket holds. It must not refer to its Socket.
+type socket struct {
 	st      *state.State
 	fd      int // -1 once closed
 	family  int
 	typ     int
-	timeout time.Duration // negative: none (blocking); 0: non-blocking
-	bound   bool          // known to be bound, or a stream: a send cannot bind it (see sendable)
+	timeout time.Duration   // negative: none (blocking); 0: non-blocking
+	bound   bool            // known to be bound, or a stream: a send cannot bind it (see sendable)
+	cleanup runtime.Cleanup // closes the socket when its Socket is dropped
 }
 
 // Fd returns the socket's descriptor, or -1 once it is closed.
-func (s *Socket) Fd() int { return s.fd }
+func (s *socket) Fd() int { return s.fd }
 
 // Release marks the socket closed: its descriptor is being closed by
 // number (os.close). A socket buffers nothing, so it has nothing to report.
-func (s *Socket) Release() error {
+func (s *socket) Release() error {
+	s.cleanup.Stop()
 	s.fd = -1
 	return nil
 }
 
 // close closes the socket; closing a closed socket does nothing.
-func (s *Socket) close() error {
+func (s *socket) close() error {
 	if s.fd < 0 {
 		return nil
 	}
+	s.cleanup.Stop()
 	fd := s.fd
 	s.fd = -1
 	s.st.Fds.Forget(fd)
@@ -55,7 +68,7 @@ func (s *Socket) close() error {
 
 // deadline returns when a call starting now must end, by the socket's
 // timeout; the zero time if it has none.
-func (s *Socket) deadline() time.Time {
+func (s *socket) deadline() time.Time {
 	if s.timeout < 0 {
 		return time.Time{}
 	}
@@ -70,7 +83,7 @@ func (s *Socket) deadline() time.Time {
 // (EAGAIN: another process took the data, or the socket came non-blocking
 // from elsewhere), do waits again. Timing out gives errTimeout, or EAGAIN
 // named op for a non-blocking socket (timeout 0), as in Python.
-func (s *Socket) do(write bool, op string, deadline time.Time, call func(flags int) error) error {
+func (s *socket) do(write bool, op string, deadline time.Time, call func(flags int) error) error {
 	poll := s.timeout >= 0 || s.st.Interruptible()
 	for {
 		flags := 0
@@ -90,7 +103,7 @@ func (s *Socket) do(write bool, op string, deadline time.Time, call func(flags i
 
 // wait waits until the socket is ready for reading (writing, if write is
 // set), until deadline, or until the runtime is interrupted.
-func (s *Socket) wait(write bool, op string, deadline time.Time) error {
+func (s *socket) wait(write bool, op string, deadline time.Time) error {
 	left := time.Duration(-1)
 	if s.timeout >= 0 {
 		left = max(time.Until(deadline), 0)
@@ -108,7 +121,7 @@ func (s *Socket) wait(write bool, op string, deadline time.Time) error {
 }
 
 // connect connects the socket to sa within its timeout.
-func (s *Socket) connect(sa unix.Sockaddr) error {
+func (s *socket) connect(sa unix.Sockaddr) error {
 	if s.timeout < 0 && !s.st.Interruptible() {
 		return inherit.Connect(s.fd, sa)
 	}
@@ -127,7 +140,8 @@ func (s *Socket) connect(sa unix.Sockaddr) error {
 // push wraps s, whose descriptor the caller has just created, in a socket
 // object, and records it in the runtime's descriptor table.
 func (l *lib) push(L *lua.LState, s *Socket) {
-	l.st.Fds.Add(s.fd, s)
+	l.st.Fds.Add(s.fd, s.socket)
+	s.cleanup = state.Track(l.st.Fds, s, s.fd, s.socket)
 	ud := L.NewUserData()
 	ud.Value = s
 	L.SetMetatable(ud, l.mt)
@@ -213,7 +227,7 @@ func (l *lib) mayListen(s *Socket) error {
 // on every address, where anyone could send to it and no listen grant
 // was asked. Once s is known to be bound, or is a stream, it is not
 // asked again.
-func (s *Socket) sendable(op string) error {
+func (s *socket) sendable(op string) error {
 	if s.bound || s.family == unix.AF_UNIX {
 		return nil
 	}
@@ -241,7 +255,7 @@ func (l *lib) sockAccept(L *lua.LState) int {
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	l.push(L, &Socket{st: l.st, fd: nfd, family: s.family, typ: s.typ, timeout: -1})
+	l.push(L, &Socket{&socket{st: l.st, fd: nfd, family: s.family, typ: s.typ, timeout: -1}})
 	return 1 + pushAddr(L, sa)
 }
 
@@ -255,7 +269,7 @@ func (l *lib) sockConnect(L *lua.LState) int {
 }
 
 // send sends what it can of p, within deadline.
-func (s *Socket) send(p []byte, deadline time.Time) (n int, err error) {
+func (s *socket) send(p []byte, deadline time.Time) (n int, err error) {
 	err = s.do(true, "send", deadline, func(flags int) (err error) {
 		n, err = inherit.Send(s.fd, p, flags)
 		return err
@@ -400,7 +414,7 @@ func (l *lib) sockDup(L *lua.LState) int {
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	l.push(L, &Socket{st: l.st, fd: nfd, family: s.family, typ: s.typ, timeout: s.timeout})
+	l.push(L, &Socket{&socket{st: l.st, fd: nfd, family: s.family, typ: s.typ, timeout: s.timeout}})
 	return 1
 }
 

@@ -190,7 +190,7 @@ func (l *lib) socketSocket(L *lua.LState) int {
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	l.push(L, &Socket{st: l.st, fd: fd, family: family, typ: typ, timeout: -1})
+	l.push(L, &Socket{&socket{st: l.st, fd: fd, family: family, typ: typ, timeout: -1}})
 	return 1
 }
 
@@ -201,8 +201,8 @@ func (l *lib) socketSocketpair(L *lua.LState) int {
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	l.push(L, &Socket{st: l.st, fd: fds[0], family: family, typ: typ, timeout: -1})
-	l.push(L, &Socket{st: l.st, fd: fds[1], family: family, typ: typ, timeout: -1})
+	l.push(L, &Socket{&socket{st: l.st, fd: fds[0], family: family, typ: typ, timeout: -1}})
+	l.push(L, &Socket{&socket{st: l.st, fd: fds[1], family: family, typ: typ, timeout: -1}})
 	return 2
 }
 
@@ -237,7 +237,7 @@ func (l *lib) socketFromfd(L *lua.LState) int {
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	l.push(L, &Socket{st: l.st, fd: nfd, family: family, typ: typ, timeout: -1})
+	l.push(L, &Socket{&socket{st: l.st, fd: nfd, family: family, typ: typ, timeout: -1}})
 	return 1
 }
 
@@ -262,7 +262,7 @@ func (l *lib) socketCreateConnection(L *lua.LState) int {
 		if err != nil {
 			break // EMFILE and the like: no other address will do better
 		}
-		s := &Socket{st: l.st, fd: fd, family: family, typ: unix.SOCK_STREAM, timeout: timeout}
+		s := &Socket{&socket{st: l.st, fd: fd, family: family, typ: unix.SOCK_STREAM, timeout: timeout}}
 		if err = s.connect(sockaddrOf(ip, port)); err == nil {
 			l.push(L, s)
 			return 1
@@ -311,7 +311,7 @@ func (l *lib) socketCreateServer(L *lua.LState) int {
 		inherit.Close(fd)
 		return luaerr.PushError(L, err)
 	}
-	l.push(L, &Socket{st: l.st, fd: fd, family: family, typ: unix.SOCK_STREAM, timeout: -1})
+	l.push(L, &Socket{&socket{st: l.st, fd: fd, family: family, typ: unix.SOCK_STREAM, timeout: -1}})
 	return 1
 }
 
