@@ -44,7 +44,7 @@ func OwnProcEntry(fd int) bool {
 // /proc file. It reads /proc/self/mountinfo; if that cannot be read, it
 // reports true.
 func ProcBeneath(dir string) bool {
-	data, err := os.ReadFile("/proc/self/mountinfo")
+	data, err := ReadFile("/proc/self/mountinfo")
 	if err != nil {
 		return true
 	}

@@ -9,7 +9,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/safesh/safesh/inherit"
@@ -382,7 +381,7 @@ func (r *Runtime) DoFile(ctx context.Context, path string) error {
 		src, err = readFd(0)
 		name = "stdin"
 	} else {
-		src, err = readFile(path)
+		src, err = inherit.ReadFile(path) // not os.ReadFile: see there
 	}
 	if err != nil {
 		return &Error{Message: "cannot read " + path + ": " + luaerr.Message(err), cause: err}
@@ -402,18 +401,6 @@ func (r *Runtime) DoFile(ctx context.Context, path string) error {
 		return r.wrap(ctx, err)
 	}
 	return r.call(ctx, fn)
-}
-
-// readFile reads a script without Go's os package, which would register
-// the descriptor with its poller and so create an epoll instance and an
-// eventfd in a process that has no use for them.
-func readFile(path string) ([]byte, error) {
-	fd, err := inherit.Open(path, syscall.O_RDONLY, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer inherit.Close(fd)
-	return readFd(fd)
 }
 
 func readFd(fd int) ([]byte, error) { return readFdWaiting(nil, fd) }

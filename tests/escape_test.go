@@ -94,6 +94,8 @@ var escapeCases = []struct {
 	{"dotdot program path", `return require("subprocess").run({"/usr/bin/../bin/sh", "-c", "id"})`},
 	{"symlink to a program", `return require("subprocess").run({ROOT .. "/sh-link", "-c", "id"})`},
 	{"program written by the script", `local f = io.open(RW .. "/prog", "w") f:write("#!/bin/sh\nid\n") f:close() return require("subprocess").run({RW .. "/prog"})`},
+	{"relative program, from the script's cwd", `return require("subprocess").run({"./env"}, {cwd = RW})`},
+	{"program on a relative PATH", `return require("subprocess").run({"env"}, {cwd = RW, env = {PATH = "."}})`},
 	{"pipeline stage", `return require("subprocess").pipeline({{"/usr/bin/env"}, {"/bin/cat"}})`},
 	{"check_output", `return require("subprocess").check_output({"/bin/echo", "x"})`},
 	{"shell metacharacters stay literal", `local r = require("subprocess").run({"/usr/bin/env", "$(id)", ";id"}, {capture_output = true}) return r.stdout:find("uid=") ~= nil or nil`},
@@ -228,6 +230,11 @@ func TestEscapeCorpus(t *testing.T) {
 	host, err := os.Open(filepath.Join(out, "secret"))
 	must(err)
 	defer host.Close()
+	// An "env" of the script's choosing where a relative name would find
+	// it, and the host's cwd where the allowed env lives: the check must
+	// resolve the program as the child will, from its own cwd.
+	must(os.WriteFile(filepath.Join(rw, "env"), []byte("#!/bin/sh\necho planted\n"), 0o755))
+	t.Chdir("/usr/bin")
 	t.Setenv("SAFESH_SECRET", "hunter2")
 	t.Setenv("LD_PRELOAD", "/nonexistent/evil.so")
 	for _, name := range []string{"BASH_ENV", "PYTHONPATH", "NODE_OPTIONS", "PERL5OPT"} {
@@ -718,4 +725,29 @@ func mustLoad(t *testing.T, r *runtime.Runtime, code string) *lua.LFunction {
 		t.Fatal(err)
 	}
 	return fn
+}
+
+// TestEscapeHostStreams checks, in a restricted runtime, that os.execute
+// and io.popen give their children the host's Go reader and writers as
+// standard streams, and not the process's own descriptors 0, 1 and 2.
+func TestEscapeHostStreams(t *testing.T) {
+	const sh = `"echo out; echo err >&2; cat"`
+	for name, code := range map[string]string{
+		"os.execute": `os.execute(` + sh + `)`,
+		"io.popen r": `local f = io.popen(` + sh + `) io.write(f:read("*a")) f:close()`,
+	} {
+		var stdout, stderr strings.Builder
+		r, err := runtime.New(runtime.AllowRun("/bin/sh", "/bin/cat", "/usr/bin/cat"),
+			runtime.WithStdin(strings.NewReader("in\n")), runtime.WithStdout(&stdout), runtime.WithStderr(&stderr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.DoString(context.Background(), code, name); err != nil {
+			t.Fatal(describe(err))
+		}
+		r.Close()
+		if stdout.String() != "out\nin\n" || stderr.String() != "err\n" {
+			t.Errorf("%s: stdout %q, stderr %q; want the host's writers to get everything", name, stdout.String(), stderr.String())
+		}
+	}
 }

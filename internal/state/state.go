@@ -139,10 +139,25 @@ func (st *State) ReleaseDropped() error {
 // found a moment to run, and releases what the scripts dropped, as
 // ReleaseDropped does but keeping what the flushes could not write for
 // the next ReleaseDropped to report: collectgarbage calls it, and so
-// does a call that ran out of descriptors, before it tries again.
+// does a call that ran out of descriptors, before it tries again. A
+// collection in a busy process can take a while: interrupted, Collect
+// returns at once, and leaves the collection to finish by itself.
 func (st *State) Collect() {
-	runtime.GC()
-	waitForCleanups()
+	done := make(chan struct{})
+	go func() {
+		runtime.GC()
+		waitForCleanups()
+		close(done)
+	}()
+	if in := st.intr.Load(); in != nil {
+		select {
+		case <-done:
+		case <-in.ctx.Done():
+			return
+		}
+	} else {
+		<-done
+	}
 	st.Fds.releaseDropped()
 	st.reapDropped()
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/luaargs"
 	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/policy"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
@@ -197,6 +198,19 @@ func (l *lib) allowed(op, host string, ip netip.Addr, port int) error {
 		return l.st.Policy.Listen(host, net.IP(ip.AsSlice()), port)
 	}
 	return l.st.Policy.Connect(host, net.IP(ip.AsSlice()), port)
+}
+
+// allowedAs is allowed, with a refusal named by the call the script made
+// (name: listen, recv_fds) rather than by the check (op: bind, connect).
+func (l *lib) allowedAs(name, op, host string, ip netip.Addr, port int) error {
+	err := l.allowed(op, host, ip, port)
+	var de *policy.DeniedError
+	if errors.As(err, &de) {
+		named := *de
+		named.Op = name
+		return &named
+	}
+	return err
 }
 
 // inetAddr returns the address and port of an IPv4 or IPv6 socket

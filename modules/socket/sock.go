@@ -14,7 +14,6 @@ import (
 	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/luaargs"
 	"github.com/safesh/safesh/internal/luaerr"
-	"github.com/safesh/safesh/internal/policy"
 	"github.com/safesh/safesh/internal/state"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
@@ -209,16 +208,7 @@ func (l *lib) mayListen(s *Socket) error {
 	if !ok {
 		return nil
 	}
-	if err := l.allowed("bind", ip.String(), ip, port); err != nil {
-		var de *policy.DeniedError
-		if errors.As(err, &de) {
-			named := *de
-			named.Op = "listen"
-			return &named
-		}
-		return err
-	}
-	return nil
+	return l.allowedAs("listen", "bind", ip.String(), ip, port)
 }
 
 // sendable returns nil unless a send on s with no address would make the

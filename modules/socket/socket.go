@@ -13,7 +13,6 @@ import (
 	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/luaargs"
 	"github.com/safesh/safesh/internal/luaerr"
-	"github.com/safesh/safesh/internal/policy"
 	"github.com/safesh/safesh/internal/state"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
@@ -391,13 +390,7 @@ func (l *lib) mayReceive(fds []int) error {
 				continue // unbound
 			}
 		}
-		if err := l.allowed(op, ip.String(), ip, port); err != nil {
-			var de *policy.DeniedError
-			if errors.As(err, &de) {
-				named := *de
-				named.Op = "recv_fds"
-				return &named
-			}
+		if err := l.allowedAs("recv_fds", op, ip.String(), ip, port); err != nil {
 			return err
 		}
 	}
