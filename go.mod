@@ -11,3 +11,5 @@ require (
 )
 
 require golang.org/x/tools v0.26.0 // indirect
+
+replace github.com/yuin/gopher-lua => ./third_party/gopher-lua

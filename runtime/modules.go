@@ -66,6 +66,7 @@ func (r *Runtime) openLibs() (err error) {
 		L.Call(1, 0)
 	}
 	iomod.Open(L, r.stdStreams())
+	osmod.OpenLua51(L) // whether or not the os module is granted
 	r.installLoaders()
 	L.SetGlobal("collectgarbage", L.NewFunction(r.collectgarbage))
 	loaded := L.GetField(L.GetField(L.Get(lua.EnvironIndex), "package"), "loaded")

@@ -97,6 +97,7 @@ var escapeCases = []struct {
 	{"relative program, from the script's cwd", `return require("subprocess").run({"./env"}, {cwd = RW})`},
 	{"program on a relative PATH", `return require("subprocess").run({"env"}, {cwd = RW, env = {PATH = "."}})`},
 	{"pipeline stage", `return require("subprocess").pipeline({{"/usr/bin/env"}, {"/bin/cat"}})`},
+	{"probe for programs by PATH", `local _, _, e1 = require("subprocess").run({"no-such-program-xyz"}) local _, _, e2 = require("subprocess").run({"id"}) return e1 ~= e2 or nil`},
 	{"check_output", `return require("subprocess").check_output({"/bin/echo", "x"})`},
 	{"shell metacharacters stay literal", `local r = require("subprocess").run({"/usr/bin/env", "$(id)", ";id"}, {capture_output = true}) return r.stdout:find("uid=") ~= nil or nil`},
 	{"env injection through env", `local r = require("subprocess").run({"/usr/bin/env"}, {env = {LD_PRELOAD = "/evil.so"}, capture_output = true}) return r.stdout:find("LD_PRELOAD") ~= nil or nil`},
@@ -749,5 +750,47 @@ func TestEscapeHostStreams(t *testing.T) {
 		if stdout.String() != "out\nin\n" || stderr.String() != "err\n" {
 			t.Errorf("%s: stdout %q, stderr %q; want the host's writers to get everything", name, stdout.String(), stderr.String())
 		}
+	}
+}
+
+// TestWithoutOsModule checks that a runtime granted no os module still has
+// no way around its policy through Lua 5.1's own os functions, which
+// gopher-lua provides: they must be safesh's, policy-checked ones, and
+// os.exit must not end the host.
+func TestWithoutOsModule(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "secret")
+	if err := os.WriteFile(secret, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SAFESH_SECRET", "hunter2")
+	var out strings.Builder
+	r, err := runtime.New(runtime.WithModules("io"), runtime.WithStdout(&out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	r.LState().SetGlobal("SECRET", lua.LString(secret))
+	code := `
+		assert(os.open == nil, "no descriptor calls without the os module")
+		assert(os.execute("echo escaped") == nil, "execute refused")
+		assert(os.remove(SECRET) == nil, "remove refused")
+		assert(os.rename(SECRET, SECRET .. "2") == nil, "rename refused")
+		assert(os.getenv("SAFESH_SECRET") == nil, "getenv refused")
+		assert(os.tmpname() == nil, "tmpname refused")
+		assert(os.setenv == nil, "no setenv")
+		assert(type(os.time()) == "number" and type(os.date()) == "string", "the harmless ones stay")
+		os.exit(3)
+	`
+	err = r.DoString(context.Background(), code, "noos")
+	var exit *runtime.ExitError
+	if !errors.As(err, &exit) || exit.Code != 3 {
+		t.Fatalf("got %v; want os.exit to end only the script, with status 3", describe(err))
+	}
+	if _, err := os.Stat(secret); err != nil {
+		t.Errorf("the secret is gone: %v", err)
+	}
+	if strings.Contains(out.String(), "escaped") {
+		t.Errorf("a shell ran: %q", out.String())
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -676,5 +677,51 @@ func TestDroppedFileOnAFullPipe(t *testing.T) {
 	run(`collectgarbage()`)
 	if n, err := read(); n != 0 || err != io.EOF {
 		t.Errorf("after all %d bytes: %d more, %v; want end of file: the dropped file closed", got, n, err)
+	}
+}
+
+// TestRelayDoesNotWaitForDaemons checks that a wait for a child whose
+// output is relayed to a host's writer returns once the child has exited
+// and what it wrote has reached the writer, even while a process it left
+// behind still holds its standard output: the relay goes on copying what
+// that process writes, but nobody waits for it.
+func TestRelayDoesNotWaitForDaemons(t *testing.T) {
+	dir := t.TempDir()
+	pidfile := dir + "/pid"
+	var stdout strings.Builder
+	r, err := runtime.New(runtime.Unrestricted(), runtime.WithStdout(&stdout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	t.Cleanup(func() {
+		if b, err := os.ReadFile(pidfile); err == nil {
+			for _, f := range strings.Fields(string(b)) {
+				if pid, err := strconv.Atoi(f); err == nil {
+					syscall.Kill(pid, syscall.SIGKILL)
+				}
+			}
+		}
+	})
+	code := `
+		local sp = require("subprocess")
+		os.execute("echo first; sleep 60 & echo $! >> ` + pidfile + `")
+		sp.run({"sh", "-c", "echo second; sleep 60 & echo $! >> ` + pidfile + `"})
+		local ok, err = pcall(sp.run, {"sh", "-c", "sleep 60 & echo $! >> ` + pidfile + `; exec sleep 60"}, {timeout = 0.2})
+		assert(not ok and tostring(err):find("timed out"), tostring(err))
+		print("third")
+	`
+	done := make(chan error, 1)
+	go func() { done <- r.DoString(context.Background(), code, "daemons") }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(describe(err))
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the waits waited for the processes left behind")
+	}
+	if got := stdout.String(); got != "first\nsecond\nthird\n" {
+		t.Errorf("stdout = %q", got)
 	}
 }

@@ -196,6 +196,12 @@ func program(st *state.State, s *Spec) (programPath, error) {
 	}
 	name, err := inherit.LookPath(file, s.Env, s.Dir)
 	if err != nil {
+		// A program the policy refuses is refused as such, found or not:
+		// a restricted script must not learn from the lookup which files
+		// exist outside its grants.
+		if perr := st.Policy.Program(file); perr != nil {
+			return programPath{}, perr
+		}
 		return programPath{}, err
 	}
 	abs := name
@@ -275,7 +281,7 @@ func (c *Child) Poll() (bool, error) {
 }
 
 // reaped records the status of a reaped child, waits until its output
-// relays have copied everything, and forgets it.
+// relays have copied what it wrote, and forgets it.
 func (c *Child) reaped() {
 	if c.done {
 		return
@@ -283,7 +289,7 @@ func (c *Child) reaped() {
 	c.status, _ = c.p.Done()
 	c.done = true
 	for _, r := range c.relays {
-		r.wait()
+		r.settle()
 	}
 	c.st.RemoveChild(c.p)
 }

@@ -48,15 +48,52 @@ type lib struct {
 	buf []byte // os.read's buffer for reads of up to 64 KiB
 }
 
-// Loader adds safesh's functions to the global os table (which the
-// runtime has filled with Lua's own first) and returns it.
-func Loader(L *lua.LState) int {
-	l := &lib{st: state.Get(L)}
+// globalOs returns the global os table, which the runtime has filled with
+// gopher-lua's own functions first.
+func globalOs(L *lua.LState) *lua.LTable {
 	mod, ok := L.GetGlobal("os").(*lua.LTable)
 	if !ok {
 		mod = L.NewTable()
 		L.SetGlobal("os", mod)
 	}
+	return mod
+}
+
+// OpenLua51 replaces the functions of Lua 5.1's own os library that reach
+// the system (execute, exit, getenv, remove, rename, tmpname, clock,
+// setenv) with safesh's, which go through the runtime's policy. The
+// runtime calls it whether or not the os module is granted: gopher-lua's
+// versions would start a shell, touch files and read the environment
+// outside any policy, and its os.exit would end the host process.
+func OpenLua51(L *lua.LState) {
+	l := &lib{st: state.Get(L)}
+	l.openLua51(L, globalOs(L))
+}
+
+func (l *lib) openLua51(L *lua.LState, mod *lua.LTable) {
+	L.SetFuncs(mod, map[string]lua.LGFunction{
+		"execute": l.execute,
+		"exit":    l.exit,
+		"remove":  l.remove,
+		"rename":  l.rename,
+		"getenv":  l.getenv,
+		"tmpname": l.tmpname,
+	})
+	if clock := clockFunc(); clock != nil {
+		mod.RawSetString("clock", L.NewFunction(clock))
+	}
+	if !l.st.Policy.Unrestricted() {
+		// gopher-lua's os.setenv would change the host's environment.
+		mod.RawSetString("setenv", lua.LNil)
+	}
+}
+
+// Loader adds safesh's functions to the global os table (OpenLua51's
+// and the descriptor calls) and returns it.
+func Loader(L *lua.LState) int {
+	l := &lib{st: state.Get(L)}
+	mod := globalOs(L)
+	l.openLua51(L, mod)
 	L.SetFuncs(mod, map[string]lua.LGFunction{
 		"open":            l.open,
 		"close":           l.close,
@@ -72,20 +109,7 @@ func Loader(L *lua.LState) int {
 		"fdopen":          l.fdopen,
 		"fds":             l.fds,
 		"getpid":          osGetpid,
-		"execute":         l.execute,
-		"exit":            l.exit,
-		"remove":          l.remove,
-		"rename":          l.rename,
-		"getenv":          l.getenv,
-		"tmpname":         l.tmpname,
 	})
-	if clock := clockFunc(); clock != nil {
-		mod.RawSetString("clock", L.NewFunction(clock))
-	}
-	if !l.st.Policy.Unrestricted() {
-		// gopher-lua's os.setenv would change the host's environment.
-		mod.RawSetString("setenv", lua.LNil)
-	}
 	for name, v := range openFlags {
 		mod.RawSetString(name, lua.LNumber(v))
 	}

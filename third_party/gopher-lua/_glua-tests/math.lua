@@ -1,0 +1,16 @@
+assert(math.fmod(13.5, 2) == 1.5)
+assert(math.pow(7, 2) == 49)
+
+local ok, msg = pcall(function()
+  math.max()
+end)
+assert(not ok and string.find(msg, "wrong number of arguments"))
+
+local ok, msg = pcall(function()
+  math.min()
+end)
+assert(not ok and string.find(msg, "wrong number of arguments"))
+
+-- math.huge is infinity, as HUGE_VAL in C
+assert(math.huge == 1/0 and -math.huge == -1/0)
+assert(math.huge > 1.7976931348623157e308)

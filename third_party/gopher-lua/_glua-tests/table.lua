@@ -1,0 +1,45 @@
+local a = {}
+assert(table.maxn(a) == 0)
+a["key"] = 1
+assert(table.maxn(a) == 0)
+table.insert(a, 10)
+table.insert(a, 3, 10)
+assert(table.maxn(a) == 3)
+
+local ok, msg = pcall(function()
+  table.insert(a)
+end)
+assert(not ok and string.find(msg, "wrong number of arguments"))
+
+a = {}
+a["key0"] = "0"
+a["key1"] = "1"
+a[1] = 1
+a[2] = 2
+a[true] = "true"
+a[false] = "false"
+for k, v in pairs(a) do
+  if k == "key0" then
+    assert(v == "0")
+  elseif k == "key1" then
+    assert(v == "1")
+  elseif k == 1 then
+    assert(v == 1)
+  elseif k == 2 then
+    assert(v == 2)
+  elseif k == true then
+    assert(v == "true")
+  elseif k == false then
+    assert(v == "false")
+  else
+    error("unexpected key:" .. tostring(k))
+  end
+end
+
+-- table.maxn: the largest positive numeric key, wherever it is stored
+assert(table.maxn({}) == 0)
+assert(table.maxn({["1000"] = true}) == 0)
+assert(table.maxn({["1000"] = true, [24.5] = 3}) == 24.5)
+assert(table.maxn({[1000] = true}) == 1000)
+assert(table.maxn({1, 2, [10] = true, [100 * math.pi] = print}) == 100 * math.pi)
+assert(table.maxn({1, 2, [-5] = true}) == 2)
