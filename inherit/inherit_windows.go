@@ -118,6 +118,12 @@ func SetLinger(fd int, on bool, sec int) error { return unsupported("setsockopt"
 // Linger is not supported on Windows yet.
 func Linger(fd int) (on bool, sec int, err error) { return false, 0, unsupported("getsockopt") }
 
+// SendNoWait is not supported on Windows yet.
+func SendNoWait(fd int, p []byte) (int, error) { return 0, unsupported("send") }
+
+// CheckAutobind has nothing to check on Windows yet: there are no sockets.
+func CheckAutobind(fd int, op string) error { return nil }
+
 // SocketType is not supported on Windows yet.
 func SocketType(fd int) (domain, typ int, err error) { return -1, -1, unsupported("getsockopt") }
 

@@ -151,6 +151,12 @@ func Send(fd int, p []byte, flags int) (int, error) {
 	return sendto(fd, p, flags, nil)
 }
 
+// SendNoWait is Send with MSG_DONTWAIT: it sends what fits without
+// waiting for room, and gives EAGAIN when nothing does.
+func SendNoWait(fd int, p []byte) (int, error) {
+	return sendto(fd, p, unix.MSG_DONTWAIT, nil)
+}
+
 // SendTo is like Send, but sends to the address to (a datagram socket).
 // Errors are *fs.PathError naming the address.
 func SendTo(fd int, p []byte, flags int, to unix.Sockaddr) (int, error) {
@@ -283,4 +289,33 @@ func SocketType(fd int) (domain, typ int, err error) {
 		return -1, -1, os.NewSyscallError("getsockname", err)
 	}
 	return -1, typ, nil
+}
+
+// CheckAutobind returns EDESTADDRREQ, named op, if a send on fd with no
+// address would make the kernel first bind fd to a port of its choosing
+// on every address, and then fail for want of a destination: fd is an
+// IPv4 or IPv6 socket that is not a stream (UDP), and neither bound nor
+// connected. The caller gets the kernel's error without its side effect,
+// a socket that anyone can send to. For anything else, a descriptor that
+// is not a socket included, it returns nil.
+func CheckAutobind(fd int, op string) error {
+	typ, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE)
+	if err != nil || typ == unix.SOCK_STREAM {
+		return nil
+	}
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return nil
+	}
+	port := -1
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		port = sa.Port
+	case *unix.SockaddrInet6:
+		port = sa.Port
+	}
+	if port == 0 {
+		return os.NewSyscallError(op, unix.EDESTADDRREQ)
+	}
+	return nil
 }

@@ -14,7 +14,8 @@ import (
 // installLoaders replaces Lua's file loading (dofile, loadfile, and
 // require's search of package.path) with versions that open files through
 // the runtime's policy, and trims the debug library of a restricted
-// runtime to traceback.
+// runtime to traceback and removes gopher-lua's _printregs, which writes
+// to the process's own standard error whatever WithStderr says.
 func (r *Runtime) installLoaders() {
 	L := r.l
 	L.SetGlobal("dofile", L.NewFunction(r.dofile))
@@ -23,6 +24,7 @@ func (r *Runtime) installLoaders() {
 		loaders.RawSetInt(2, L.NewFunction(r.searchLua))
 	}
 	if !r.st.Policy.Unrestricted() {
+		L.SetGlobal("_printregs", lua.LNil)
 		if dbg, ok := L.GetGlobal("debug").(*lua.LTable); ok {
 			trimmed := L.NewTable()
 			trimmed.RawSetString("traceback", dbg.RawGetString("traceback"))
@@ -35,12 +37,12 @@ func (r *Runtime) installLoaders() {
 // loadScript reads and compiles a file opened through the policy,
 // skipping a #! first line as lua.c does.
 func (r *Runtime) loadScript(path string) (*lua.LFunction, error) {
-	fd, err := r.st.Policy.Open(path, syscall.O_RDONLY, 0)
+	fd, err := r.st.Open(path, syscall.O_RDONLY, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer inherit.Close(fd)
-	src, err := readFd(fd)
+	src, err := readFdWaiting(r.st, fd)
 	if err != nil {
 		return nil, err
 	}

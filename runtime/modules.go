@@ -74,6 +74,7 @@ func (r *Runtime) openLibs() (err error) {
 	iomod.Open(L, r.stdStreams())
 	osmod.OpenLua51(L) // whether or not the os module is granted
 	r.installLoaders()
+	L.SetGlobal("collectgarbage", L.NewFunction(r.collectgarbage))
 	loaded := L.GetField(L.GetField(L.Get(lua.EnvironIndex), "package"), "loaded")
 	for _, m := range modules {
 		if r.cfg.modules != nil && !r.cfg.modules[m.name] {
@@ -97,4 +98,13 @@ func (r *Runtime) openLibs() (err error) {
 		L.PreloadModule(m.name, m.fn)
 	}
 	return nil
+}
+
+// collectgarbage is Lua's collectgarbage: as gopher-lua's, it runs Go's
+// collector whatever the option, and returns nothing; then it releases
+// the files, sockets and processes the scripts dropped unclosed, which
+// the collection found (see state.State.Collect).
+func (r *Runtime) collectgarbage(L *lua.LState) int {
+	r.st.Collect()
+	return 0
 }

@@ -25,7 +25,9 @@ import (
 // Relative paths are relative to the first directory granted. Grants add
 // up whatever their order: a directory granted both by AllowRead and
 // AllowWrite is writable, and a writable directory inside a read-only one
-// stays writable.
+// stays writable. The process's own /proc entries (/proc/self,
+// /proc/<pid>: its memory, environment and descriptors) are refused even
+// under AllowRead("/").
 func AllowRead(dirs ...string) Option {
 	return func(c *config) error { return eachDir("AllowRead", dirs, c.grants.AllowRead) }
 }
@@ -53,9 +55,11 @@ func eachDir(name string, dirs []string, grant func(string) error) error {
 // the child's working directory to the absolute path that is then both
 // checked and executed. Allowing a program is trusting it with everything
 // it can do: a shell, an interpreter or a program that runs others can run
-// anything. Children get the process's environment without LD_PRELOAD,
-// LD_LIBRARY_PATH and the other variables that change what a program
-// loads (see AllowChildEnv).
+// anything, and every program runs with the host's privileges (it can read
+// /proc/<host pid>/fd/N, the host's files, anything the script was
+// refused). Children get the process's environment without LD_PRELOAD,
+// BASH_ENV, PYTHONPATH and the other variables that change what a program
+// loads or runs (see AllowChildEnv).
 func AllowRun(programs ...string) Option {
 	return func(c *config) error {
 		for _, p := range programs {
@@ -68,8 +72,12 @@ func AllowRun(programs ...string) Option {
 }
 
 // AllowChildEnv lets the named variables, which are otherwise removed from
-// a child's environment (LD_PRELOAD, LD_LIBRARY_PATH, every LD_ and DYLD_
-// variable, GCONV_PATH, ...), reach children.
+// a child's environment, reach children: every LD_ and DYLD_ variable,
+// glibc's list (GCONV_PATH, ...), the shells' start-up files and options
+// (BASH_ENV, ENV, SHELLOPTS, PS4, BASH_FUNC_*, ...), and the interpreters'
+// start-up options and module paths (PYTHONPATH, PERL5OPT, RUBYOPT,
+// NODE_OPTIONS, LUA_INIT, JAVA_TOOL_OPTIONS, ...). docs/embedding.md has
+// the whole list.
 func AllowChildEnv(names ...string) Option {
 	return func(c *config) error {
 		for _, n := range names {

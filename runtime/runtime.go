@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	goio "io"
+	"io/fs"
 	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/safesh/safesh/inherit"
@@ -28,11 +28,59 @@ type Runtime struct {
 	st  *state.State
 	cfg config
 
-	mu       sync.Mutex
-	running  bool
-	exitCode *int // set by os.exit
-	exitCtx  context.CancelFunc
-	closed   bool
+	mu        sync.Mutex
+	running   bool
+	idle      chan struct{}      // closed when the running chunk ends
+	cancel    context.CancelFunc // cancels the running chunk, if it can be
+	exitCode  *int               // set by os.exit
+	closing   bool               // Close has begun: no chunk starts
+	abandoned bool               // Close gave up waiting: the chunk releases at its end
+	release   sync.Once
+	closeErr  error
+}
+
+// ErrClosed is what a call on a closed runtime returns, and what a chunk
+// that Close interrupted unwraps to.
+var ErrClosed = errors.New("runtime: closed")
+
+// ErrStillRunning is what Close returns when the running chunk has not
+// stopped within closeWait of being cancelled (a host function that does
+// not return, a Lua call that cannot be interrupted): the runtime is then
+// released by the chunk itself, as it ends.
+var ErrStillRunning = errors.New("runtime: Close: the running chunk has not stopped; it releases the runtime when it ends")
+
+// closeWait bounds how long Close waits for a running chunk to unwind
+// once cancelled.
+const closeWait = 2 * time.Second
+
+// begin marks the start of a call that uses the Lua state: one at a time,
+// and none once Close has begun.
+func (r *Runtime) begin() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closing {
+		return ErrClosed
+	}
+	if r.running {
+		return errors.New("runtime: a chunk is already running")
+	}
+	r.running = true
+	r.idle = make(chan struct{})
+	return nil
+}
+
+// end marks its end; if Close gave up waiting for it, it releases the
+// runtime now.
+func (r *Runtime) end() {
+	r.mu.Lock()
+	r.running = false
+	close(r.idle)
+	r.idle, r.cancel = nil, nil
+	abandoned := r.abandoned
+	r.mu.Unlock()
+	if abandoned {
+		r.releaseAll()
+	}
 }
 
 // config is what the options set.
@@ -264,8 +312,8 @@ func (r *Runtime) setArgs() {
 // exit implements os.exit.
 func (r *Runtime) exit(L *lua.LState, code int) {
 	if r.cfg.exitProcess {
-		if err := r.flush(); err != nil {
-			fmt.Fprintf(os.Stderr, "safesh: %s\n", luaerr.Message(err))
+		if err := r.flush(true); err != nil {
+			fmt.Fprintf(os.Stderr, "safesh: %s\n", err) // it names each file
 			if code == 0 {
 				code = 1
 			}
@@ -274,7 +322,7 @@ func (r *Runtime) exit(L *lua.LState, code int) {
 	}
 	r.mu.Lock()
 	r.exitCode = &code
-	cancel := r.exitCtx
+	cancel := r.cancel
 	r.mu.Unlock()
 	if cancel != nil {
 		cancel()
@@ -312,6 +360,10 @@ func (r *Runtime) DoString(ctx context.Context, code, name string) error {
 	if name == "" {
 		name = "(string)"
 	}
+	if err := r.begin(); err != nil {
+		return err
+	}
+	defer r.end()
 	fn, err := r.l.Load(strings.NewReader(code), name)
 	if err != nil {
 		return r.wrap(ctx, err)
@@ -330,12 +382,16 @@ func (r *Runtime) DoFile(ctx context.Context, path string) error {
 		src, err = readFd(0)
 		name = "stdin"
 	} else {
-		src, err = readFile(path)
+		src, err = inherit.ReadFile(path) // not os.ReadFile: see there
 	}
 	if err != nil {
 		return &Error{Message: "cannot read " + path + ": " + luaerr.Message(err), cause: err}
 	}
 	src = skipShebang(src)
+	if err := r.begin(); err != nil {
+		return err
+	}
+	defer r.end()
 	if r.cfg.script < 0 {
 		if t, ok := r.l.GetGlobal("arg").(*lua.LTable); ok {
 			t.RawSetInt(0, lua.LString(path))
@@ -348,22 +404,26 @@ func (r *Runtime) DoFile(ctx context.Context, path string) error {
 	return r.call(ctx, fn)
 }
 
-// readFile reads a script without Go's os package, which would register
-// the descriptor with its poller and so create an epoll instance and an
-// eventfd in a process that has no use for them.
-func readFile(path string) ([]byte, error) {
-	fd, err := inherit.Open(path, syscall.O_RDONLY, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer inherit.Close(fd)
-	return readFd(fd)
-}
+func readFd(fd int) ([]byte, error) { return readFdWaiting(nil, fd) }
 
-func readFd(fd int) ([]byte, error) {
+// readFdWaiting reads fd to its end. Given st, and when fd may block (a
+// FIFO, a pipe), each read first waits through st.Wait, so that the
+// runtime's cancel ends it.
+func readFdWaiting(st *state.State, fd int) ([]byte, error) {
+	mayBlock := false
+	if st != nil && st.Interruptible() {
+		if kind, err := inherit.KindOf(fd); err == nil {
+			mayBlock = kind.MayBlock()
+		}
+	}
 	var src []byte
 	buf := make([]byte, 64<<10)
 	for {
+		if mayBlock {
+			if _, err := st.Wait(fd, false, -1); err != nil {
+				return nil, err
+			}
+		}
 		n, err := inherit.Read(fd, buf)
 		src = append(src, buf[:n]...)
 		if err != nil {
@@ -377,11 +437,15 @@ func readFd(fd int) ([]byte, error) {
 
 // CallGlobal calls the global function name with args, as Call does.
 func (r *Runtime) CallGlobal(ctx context.Context, name string, args ...lua.LValue) ([]lua.LValue, error) {
+	if err := r.begin(); err != nil {
+		return nil, err
+	}
+	defer r.end()
 	fn, ok := r.l.GetGlobal(name).(*lua.LFunction)
 	if !ok {
 		return nil, fmt.Errorf("runtime: %s is not a function", name)
 	}
-	return r.Call(ctx, fn, args...)
+	return r.callArgs(ctx, fn, args)
 }
 
 // Call calls fn with args as DoString runs a chunk: ctx may interrupt it,
@@ -389,6 +453,10 @@ func (r *Runtime) CallGlobal(ctx context.Context, name string, args ...lua.LValu
 // The interactive session uses it to run what the user typed and show the
 // values.
 func (r *Runtime) Call(ctx context.Context, fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, error) {
+	if err := r.begin(); err != nil {
+		return nil, err
+	}
+	defer r.end()
 	return r.callArgs(ctx, fn, args)
 }
 
@@ -402,25 +470,9 @@ func (r *Runtime) call(ctx context.Context, fn *lua.LFunction) error {
 	return err
 }
 
-// callArgs runs fn with args and returns its results.
+// callArgs runs fn with args and returns its results; begin has been
+// called.
 func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LValue) ([]lua.LValue, error) {
-	r.mu.Lock()
-	if r.closed {
-		r.mu.Unlock()
-		return nil, errors.New("runtime: closed")
-	}
-	if r.running {
-		r.mu.Unlock()
-		return nil, errors.New("runtime: a chunk is already running")
-	}
-	r.running = true
-	r.mu.Unlock()
-	defer func() {
-		r.mu.Lock()
-		r.running = false
-		r.mu.Unlock()
-	}()
-
 	// A context is set only where something can cancel the chunk: it costs
 	// a check at every Lua instruction.
 	runCtx := ctx
@@ -440,8 +492,12 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 		}()
 	}
 	r.mu.Lock()
-	r.exitCode, r.exitCtx = nil, cancel
+	r.exitCode, r.cancel = nil, cancel
+	closing := r.closing
 	r.mu.Unlock()
+	if closing && cancel != nil {
+		cancel() // Close came between begin and here
+	}
 
 	chunk := r.st.BeginChunk()
 	r.l.Push(fn)
@@ -459,18 +515,19 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 		}
 	}
 	r.l.SetTop(0)
-	ferr := r.flush()
+	ferr := r.flush(false)
 	if werr := r.wrap(ctx, err); werr != nil || ferr == nil {
 		return results, werr
 	}
-	return results, &Error{Message: "standard output: " + luaerr.Message(ferr), cause: ferr}
+	return results, &Error{Message: ferr.Error(), cause: ferr}
 }
 
 // wrap turns what PCall or Load returned into the Runtime's errors.
 func (r *Runtime) wrap(ctx context.Context, err error) error {
 	r.mu.Lock()
 	code := r.exitCode
-	r.exitCode, r.exitCtx = nil, nil
+	closing := r.closing
+	r.exitCode = nil
 	r.mu.Unlock()
 	if code != nil {
 		return &ExitError{Code: *code}
@@ -486,9 +543,13 @@ func (r *Runtime) wrap(ctx context.Context, err error) error {
 		e.Traceback = api.StackTrace
 		e.cause = api.Cause
 	}
-	if ctx.Err() != nil {
+	switch {
+	case ctx.Err() != nil:
 		e.Message = "interrupted"
 		e.cause = ctx.Err()
+	case closing:
+		e.Message = "interrupted: the runtime was closed"
+		e.cause = ErrClosed
 	}
 	return e
 }
@@ -510,28 +571,114 @@ func (r *Runtime) describe(v lua.LValue) string {
 	return v.String()
 }
 
-// flush writes out the script's buffered standard output, and returns
-// what could not be written.
-func (r *Runtime) flush() error { return r.st.FlushStdout() }
+// flush writes out what the scripts left buffered: the standard output
+// and error, the files they dropped unclosed (see
+// state.State.ReleaseDropped), and the regular files they have open; at
+// exit (all) the pipes, sockets and terminals too, as C's exit does. It
+// returns what could not be written, in an error whose message names
+// each file.
+func (r *Runtime) flush(all bool) error {
+	var msgs []string
+	var errs []error
+	if err := r.st.FlushStdout(); err != nil {
+		msgs, errs = append(msgs, "standard output: "+luaerr.Message(err)), append(errs, err)
+	}
+	for _, err := range []error{r.st.ReleaseDropped(), r.st.Fds.FlushAll(!all)} {
+		if err != nil {
+			msgs, errs = append(msgs, messages(err)...), append(errs, err)
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return &flushError{strings.Join(msgs, "; "), errors.Join(errs...)}
+}
+
+// messages returns the message of each error that err joins: an OS
+// error's as scripts see it, any other's (one that names its file) as it
+// is.
+func messages(err error) []string {
+	switch e := err.(type) {
+	case interface{ Unwrap() []error }:
+		var msgs []string
+		for _, e := range e.Unwrap() {
+			msgs = append(msgs, messages(e)...)
+		}
+		return msgs
+	case *fs.PathError, *os.SyscallError, *os.LinkError:
+		return []string{luaerr.Message(err)}
+	}
+	return []string{err.Error()}
+}
+
+// flushError is what flush could not write: msg names each file.
+type flushError struct {
+	msg string
+	err error
+}
+
+func (e *flushError) Error() string { return e.msg }
+func (e *flushError) Unwrap() error { return e.err }
 
 // Close releases everything the runtime's scripts acquired: it flushes
 // standard output, closes every descriptor they still hold, and reaps
 // every child they started (killing those still running after the grace
-// period). It is safe to call more than once.
+// period). It is safe to call more than once, and from any goroutine: if
+// a chunk is running, Close cancels it and waits for it to unwind before
+// it releases anything, so the chunk never sees its state taken away
+// under it. If the chunk has not stopped within 2 seconds (a host
+// function that ignores its context, say), Close returns ErrStillRunning
+// at once, and the chunk releases the runtime when it ends. Any call on
+// a closed runtime returns ErrClosed.
 func (r *Runtime) Close() error {
 	r.mu.Lock()
-	if r.closed {
-		r.mu.Unlock()
-		return nil
-	}
-	r.closed = true
+	r.closing = true
+	idle, cancel := r.idle, r.cancel
 	r.mu.Unlock()
-	err := errors.Join(r.flush(), r.st.Fds.CloseAll())
-	r.st.ReapChildren(r.cfg.grace)
-	r.st.Policy.Close()
-	r.st.Close()
-	r.l.Close()
-	return err
+	if idle != nil {
+		if cancel != nil {
+			cancel()
+		}
+		t := time.NewTimer(closeWait)
+		defer t.Stop()
+		select {
+		case <-idle:
+		case <-t.C:
+			r.mu.Lock()
+			still := r.idle != nil
+			r.abandoned = still
+			r.mu.Unlock()
+			if still {
+				return ErrStillRunning
+			}
+		}
+	}
+	r.releaseAll()
+	return r.closeErr
+}
+
+// releaseAll releases the runtime, once, when no chunk runs. What the
+// scripts left buffered is written out within closeWait: a pipe that no
+// one reads must not hold Close forever. A runtime that is the process
+// (ExitProcess) writes it all out, however long it takes, as C's exit
+// does.
+func (r *Runtime) releaseAll() {
+	r.release.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), closeWait)
+		bounded := !r.cfg.exitProcess && r.st.SetContext(ctx) == nil
+		r.closeErr = errors.Join(r.flush(false), r.st.Fds.CloseAll())
+		if bounded {
+			r.st.ClearContext()
+		}
+		cancel()
+		if errors.Is(r.closeErr, luaerr.ErrInterrupted) {
+			r.closeErr = fmt.Errorf("runtime: Close: buffered output not written within %v: %w", closeWait, r.closeErr)
+		}
+		r.st.ReapChildren(r.cfg.grace)
+		r.st.Policy.Close()
+		r.st.Close()
+		r.l.Close()
+	})
 }
 
 // stdStreams returns the io module's streams from the options.

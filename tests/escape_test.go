@@ -7,12 +7,14 @@ import (
 	"errors"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/safesh/safesh/internal/fdtest"
 	"github.com/safesh/safesh/runtime"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -92,11 +94,16 @@ var escapeCases = []struct {
 	{"dotdot program path", `return require("subprocess").run({"/usr/bin/../bin/sh", "-c", "id"})`},
 	{"symlink to a program", `return require("subprocess").run({ROOT .. "/sh-link", "-c", "id"})`},
 	{"program written by the script", `local f = io.open(RW .. "/prog", "w") f:write("#!/bin/sh\nid\n") f:close() return require("subprocess").run({RW .. "/prog"})`},
+	{"relative program, from the script's cwd", `return require("subprocess").run({"./env"}, {cwd = RW})`},
+	{"program on a relative PATH", `return require("subprocess").run({"env"}, {cwd = RW, env = {PATH = "."}})`},
 	{"pipeline stage", `return require("subprocess").pipeline({{"/usr/bin/env"}, {"/bin/cat"}})`},
 	{"probe for programs by PATH", `local _, _, e1 = require("subprocess").run({"no-such-program-xyz"}) local _, _, e2 = require("subprocess").run({"id"}) return e1 ~= e2 or nil`},
 	{"check_output", `return require("subprocess").check_output({"/bin/echo", "x"})`},
 	{"shell metacharacters stay literal", `local r = require("subprocess").run({"/usr/bin/env", "$(id)", ";id"}, {capture_output = true}) return r.stdout:find("uid=") ~= nil or nil`},
 	{"env injection through env", `local r = require("subprocess").run({"/usr/bin/env"}, {env = {LD_PRELOAD = "/evil.so"}, capture_output = true}) return r.stdout:find("LD_PRELOAD") ~= nil or nil`},
+	{"env injection: shell start-up", `return childEnvHas({BASH_ENV = "/x", ENV = "/x", SHELLOPTS = "xtrace", BASHOPTS = "extdebug", PS4 = "$(id)", IFS = "/", ["BASH_FUNC_ls%%"] = "() { id; }"})`},
+	{"env injection: interpreters", `return childEnvHas({PYTHONPATH = "/x", PYTHONSTARTUP = "/x", PYTHONWARNINGS = "ignore::x.Y", PERL5OPT = "-Mx", PERL5LIB = "/x", RUBYOPT = "-rx", NODE_OPTIONS = "--require /x", LUA_INIT = "@/x", LUA_INIT_5_4 = "@/x", LUA_PATH = "/x/?.lua", JAVA_TOOL_OPTIONS = "-javaagent:/x"})`},
+	{"inherited env injection", `return childEnvHas(nil, {"BASH_ENV", "PYTHONPATH", "NODE_OPTIONS", "PERL5OPT"})`},
 	// The network.
 	{"connect loopback", `return require("socket").create_connection("127.0.0.1", REFUSED, 1)`},
 	{"connect by name", `return require("socket").create_connection("localhost", REFUSED, 1)`},
@@ -104,10 +111,27 @@ var escapeCases = []struct {
 	{"listen", `return require("socket").create_server("127.0.0.1", 0)`},
 	{"bind method", `local s = require("socket").socket() return s:bind("0.0.0.0", 0)`},
 	{"udp sendto", `local s = require("socket").socket("inet", "dgram") return s:sendto("x", "127.0.0.1", REFUSED)`},
+	{"listen with no bind", `local s = require("socket").socket() local ok = s:listen(5) local _, port = s:getsockname() return ok or port ~= 0 or nil`},
+	{"listen with no bind, inet6", `local s = require("socket").socket("inet6") local ok = s:listen(5) local _, port = s:getsockname() return ok or port ~= 0 or nil`},
+	{"udp send binds", `local s = require("socket").socket("inet", "dgram") s:send("x") local _, port = s:getsockname() return port ~= 0 or nil`},
+	{"udp sendall binds", `local s = require("socket").socket("inet6", "dgram") s:sendall("x") local _, port = s:getsockname() return port ~= 0 or nil`},
+	{"udp send_fds binds", `local so = require("socket") local s = so.socket("inet", "dgram") so.send_fds(s, "x", {}) local _, port = s:getsockname() return port ~= 0 or nil`},
+	{"udp os.write binds", `local s = require("socket").socket("inet", "dgram") os.write(s:fileno(), "x") local _, port = s:getsockname() return port ~= 0 or nil`},
+	{"udp file write binds", `local s = require("socket").socket("inet", "dgram") local f = os.fdopen(os.dup(s:fileno()), "w") f:setvbuf("no") f:write("x") local _, port = s:getsockname() return port ~= 0 or nil`},
+	{"udp refused sendto binds", `local s = require("socket").socket("inet", "dgram") s:sendto("x", "127.0.0.1", REFUSED) local _, port = s:getsockname() return port ~= 0 or nil`},
+	{"receive a listening socket", receiveSocket("s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()")},
+	{"receive a bound udp socket", receiveSocket("s = socket.socket(type=socket.SOCK_DGRAM); s.bind(('0.0.0.0', 0))")},
+	{"receive a connected socket", receiveSocket("s = socket.create_connection(('127.0.0.1', int(sys.argv[2])))")},
 	{"unix connect outside", `local s = require("socket").socket("unix") return s:connect(OUT .. "/sock")`},
 	{"unix bind read-only", `local s = require("socket").socket("unix") return s:bind(ROOT .. "/sock")`},
+	{"unix connect via a final symlink", `local s = require("socket").socket("unix") return s:connect(RW .. "/sock-link")`},
+	{"unix connect via a relative final symlink", `local s = require("socket").socket("unix") return s:connect(RW .. "/rel-sock-link")`},
+	{"unix sendto via a final symlink", `local s = require("socket").socket("unix", "dgram") return s:sendto("x", RW .. "/dgram-link")`},
+	{"unix bind over a final symlink", `local s = require("socket").socket("unix") return s:bind(RW .. "/dangling-link")`},
 	{"unix bind via symlink", `local s = require("socket").socket("unix") return s:bind(RW .. "/dir-link/sock")`},
 	{"abstract unix socket", `local s = require("socket").socket("unix") return s:bind("\0abstract")`},
+	{"unix bind with a NUL in the path", `local s = require("socket").socket("unix") return s:bind(RW .. "/short\0junk")`},
+	{"unix connect with a NUL in the path", `local s = require("socket").socket("unix") return s:connect(RW .. "/x\0")`},
 	// The file system calls of os.
 	{"stat outside", `return os.stat(OUT .. "/secret")`},
 	{"lstat via dotdot", `return os.lstat(ROOT .. "/../out/secret")`},
@@ -209,6 +233,45 @@ var escapeCases = []struct {
 	{"setenv", `return os.setenv and os.setenv("SAFESH_SECRET", "changed")`},
 	{"debug getinfo", `return debug.getinfo`},
 	{"debug setmetatable", `return debug.setmetatable`},
+	{"_printregs writes to the host's stderr", `return _printregs`},
+	// A mode with set-uid, set-gid or sticky: the file is created without
+	// them (checked after the corpus).
+	{"set-uid file", `local fd = assert(os.open(RW .. "/suid", "w", tonumber("6755", 8))) os.close(fd) return nil`},
+	{"set-gid sticky file", `local fd = assert(os.open(RW .. "/sgid", os.O_WRONLY + os.O_CREAT, tonumber("3777", 8))) os.close(fd) return nil`},
+}
+
+// childEnvHas is a helper of the corpus: childEnvHas(env, names) runs the
+// allowed program, /usr/bin/env, with the environment env (nil: the
+// process's own) and returns the first of names (by default env's keys)
+// that reached it, or nil.
+const childEnvHas = `
+function childEnvHas(env, names)
+	local r = require("subprocess").run({"/usr/bin/env"}, {env = env, capture_output = true})
+	if not names then
+		names = {}
+		for k in pairs(env) do names[#names + 1] = k end
+	end
+	for _, name in ipairs(names) do
+		if ("\n" .. r.stdout):find("\n" .. name .. "=", 1, true) then return name end
+	end
+	return nil
+end`
+
+// receiveSocket is the code of a case that has the allowed program (env,
+// which runs python3) make a socket with the Python code setup, which
+// sets s, and pass it back over a socket pair: the script must not get a
+// listening, bound or connected IPv4 socket its policy would not let it
+// make. The Python code gets the port of a listener as sys.argv[2].
+func receiveSocket(setup string) string {
+	return `local socket, sp = require("socket"), require("subprocess")
+	local a, b = socket.socketpair()
+	local py = "import socket, sys\n` + setup + `\n" ..
+		"socket.send_fds(socket.socket(fileno=int(sys.argv[1])), [b'x'], [s.fileno()])"
+	local r = sp.run({"/usr/bin/env", "python3", "-c", py, tostring(b:fileno()), tostring(LISTENER)}, {pass_fds = {b}})
+	assert(r.returncode == 0, "python3 failed")
+	local data, fds = socket.recv_fds(a, 10, 4)
+	if data == nil then return nil, fds end
+	return #fds > 0 or nil`
 }
 
 // TestEscapeCorpus runs every escape attempt in a fresh restricted
@@ -247,16 +310,35 @@ func TestEscapeCorpus(t *testing.T) {
 	ln, err := net.Listen("unix", filepath.Join(out, "sock"))
 	must(err)
 	defer ln.Close()
+	dgram, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: filepath.Join(out, "dgram"), Net: "unixgram"})
+	must(err)
+	defer dgram.Close()
+	must(os.Symlink(filepath.Join(out, "sock"), filepath.Join(rw, "sock-link")))
+	must(os.Symlink("../out/sock", filepath.Join(rw, "rel-sock-link")))
+	must(os.Symlink(filepath.Join(out, "dgram"), filepath.Join(rw, "dgram-link")))
+	must(os.Symlink(filepath.Join(out, "planted-sock"), filepath.Join(rw, "dangling-link")))
 	// A port nobody listens on.
 	tmp, err := net.Listen("tcp", "127.0.0.1:0")
 	must(err)
 	refused := tmp.Addr().(*net.TCPAddr).Port
 	tmp.Close()
+	// A port something listens on.
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	must(err)
+	defer listener.Close()
 	host, err := os.Open(filepath.Join(out, "secret"))
 	must(err)
 	defer host.Close()
+	// An "env" of the script's choosing where a relative name would find
+	// it, and the host's cwd where the allowed env lives: the check must
+	// resolve the program as the child will, from its own cwd.
+	must(os.WriteFile(filepath.Join(rw, "env"), []byte("#!/bin/sh\necho planted\n"), 0o755))
+	t.Chdir("/usr/bin")
 	t.Setenv("SAFESH_SECRET", "hunter2")
 	t.Setenv("LD_PRELOAD", "/nonexistent/evil.so")
+	for _, name := range []string{"BASH_ENV", "PYTHONPATH", "NODE_OPTIONS", "PERL5OPT"} {
+		t.Setenv(name, "/nonexistent/evil")
+	}
 	hostCwd, _ := os.Getwd()
 
 	for _, c := range escapeCases {
@@ -271,8 +353,12 @@ func TestEscapeCorpus(t *testing.T) {
 			for name, v := range map[string]lua.LValue{
 				"ROOT": lua.LString(root), "RW": lua.LString(rw), "OUT": lua.LString(out),
 				"HOSTFD": lua.LNumber(host.Fd()), "REFUSED": lua.LNumber(refused),
+				"LISTENER": lua.LNumber(listener.Addr().(*net.TCPAddr).Port),
 			} {
 				L.SetGlobal(name, v)
+			}
+			if err := r.DoString(context.Background(), childEnvHas, "childEnvHas"); err != nil {
+				t.Fatal(describe(err))
 			}
 			fn, err := L.LoadString(c.code)
 			if err != nil {
@@ -303,7 +389,7 @@ func TestEscapeCorpus(t *testing.T) {
 	for _, e := range ents {
 		names = append(names, e.Name())
 	}
-	if strings.Join(names, ",") != "evil.lua,secret,sock" {
+	if strings.Join(names, ",") != "dgram,evil.lua,secret,sock" {
 		t.Errorf("the outside directory now holds %v", names)
 	}
 	if data, _ := os.ReadFile(filepath.Join(out, "secret")); string(data) != "secret" {
@@ -312,6 +398,16 @@ func TestEscapeCorpus(t *testing.T) {
 	if os.Getenv("SAFESH_SECRET") != "hunter2" {
 		t.Errorf("the host's environment changed")
 	}
+	// Nothing the script created has set-uid, set-gid or sticky bits.
+	filepath.WalkDir(rw, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if fi, err := d.Info(); err == nil && fi.Mode()&(os.ModeSetuid|os.ModeSetgid|os.ModeSticky) != 0 {
+			t.Errorf("%s has mode %v", path, fi.Mode())
+		}
+		return nil
+	})
 	if _, err := host.Stat(); err != nil {
 		t.Errorf("the host's descriptor %d was closed: %v", host.Fd(), err)
 	}
@@ -540,6 +636,225 @@ func TestGrantsAddUp(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestNetworkGrantsAllow checks the other side of the corpus's network
+// cases: what a grant allows works, a listen with no bind needs a grant
+// of every address on any port, and a datagram socket is bound by a
+// send only when the send has somewhere to go.
+func TestNetworkGrantsAllow(t *testing.T) {
+	rw := t.TempDir()
+	if err := os.Symlink("s", filepath.Join(rw, "inner-link")); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name  string
+		grant []runtime.Option
+		code  string
+	}{
+		{"listen with no bind, any address granted", []runtime.Option{runtime.AllowListen("*:*"), runtime.AllowConnect("127.0.0.1:*")}, `
+			local s = assert(socket.socket()) assert(s:listen(5))
+			local host, port = s:getsockname() assert(host == "0.0.0.0" and port > 0, host)
+			local c = assert(socket.create_connection("127.0.0.1", port, 5))
+			assert(s:accept(), "accepted")`},
+		{"listen with no bind, 0.0.0.0 granted", []runtime.Option{runtime.AllowListen("0.0.0.0:*")}, `
+			assert(socket.socket():listen())`},
+		{"listen with no bind, inet6", []runtime.Option{runtime.AllowListen("[::]:*")}, `
+			local s = socket.socket("inet6") assert(s:listen())
+			assert(not socket.socket():listen(), "[::] does not grant 0.0.0.0")`},
+		{"loopback granted: bind first", []runtime.Option{runtime.AllowListen("127.0.0.1:*")}, `
+			local _, msg, errno = socket.socket():listen()
+			assert(errno == os.errno.EACCES and msg:find("^listen: 0.0.0.0:0: .*listening not granted"), msg)
+			local s = socket.socket() assert(s:bind("127.0.0.1", 0)) assert(s:listen())`},
+		{"udp sendto binds a client's port", []runtime.Option{runtime.AllowConnect("127.0.0.1:*"), runtime.AllowListen("127.0.0.1:*")}, `
+			local r = socket.socket("inet", "dgram") assert(r:bind("127.0.0.1", 0))
+			local _, port = r:getsockname()
+			local s = socket.socket("inet", "dgram")
+			local n, msg, errno = s:send("x")
+			assert(n == nil and errno == os.errno.EDESTADDRREQ, msg)
+			assert(select(2, s:getsockname()) == 0, "still unbound")
+			assert(s:sendto("a", "127.0.0.1", port) == 1)
+			assert(select(2, s:getsockname()) > 0, "bound by the allowed sendto")
+			assert(r:recv(10) == "a")
+			assert(select(3, s:send("b")) == os.errno.EDESTADDRREQ, "the kernel's own error")`},
+		{"udp send after connect", []runtime.Option{runtime.AllowConnect("127.0.0.1:*"), runtime.AllowListen("127.0.0.1:*")}, `
+			local r = socket.socket("inet", "dgram") assert(r:bind("127.0.0.1", 0))
+			local s = socket.socket("inet", "dgram") assert(s:connect(r:getsockname()))
+			assert(s:send("hello") == 5) assert(r:recv(10) == "hello")
+			assert(os.write(s:fileno(), "again") == 5) assert(r:recv(10) == "again")`},
+	}
+	cases = append(cases, struct {
+		name  string
+		grant []runtime.Option
+		code  string
+	}{"unix sockets in a writable directory", []runtime.Option{runtime.AllowWrite(rw)}, `
+		local l = socket.socket("unix") assert(l:bind(RW .. "/s")) assert(l:listen())
+		local c = socket.socket("unix") assert(c:connect(RW .. "/s"))
+		local a = assert(l:accept()) assert(c:send("hi") == 2) assert(a:recv(2) == "hi")
+		local c2 = socket.socket("unix") assert(c2:connect(RW .. "/inner-link"), "a link that stays inside")
+		assert(l:accept())
+		local d = socket.socket("unix", "dgram") assert(d:bind(RW .. "/d"))
+		assert(socket.socket("unix", "dgram"):sendto("dg", RW .. "/d") == 2) assert(d:recv(2) == "dg")
+		local _, msg = socket.socket("unix"):connect(RW .. "/missing")
+		assert(msg == "connect: " .. RW .. "/missing: no such file or directory", msg)`})
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r, err := runtime.New(c.grant...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			r.LState().SetGlobal("RW", lua.LString(rw))
+			if err := r.DoString(context.Background(), `socket = require("socket") `+c.code, c.name); err != nil {
+				t.Fatal(describe(err))
+			}
+		})
+	}
+}
+
+// TestCloseFdsFalseGivesOnlyOwn checks that close_fds = false, in a
+// restricted runtime, gives a child only the runtime's own inheritable
+// descriptors: not the host's, nor another runtime's, though they are
+// inheritable too.
+func TestCloseFdsFalseGivesOnlyOwn(t *testing.T) {
+	lsfds, err := exec.LookPath("lsfds")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hostPipe [2]int
+	if err := syscall.Pipe(hostPipe[:]); err != nil { // inheritable
+		t.Fatal(err)
+	}
+	defer syscall.Close(hostPipe[0])
+	defer syscall.Close(hostPipe[1])
+	other, err := runtime.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.DoString(context.Background(), `r, w = os.pipe() assert(os.set_inheritable(r, true))`, "other"); err != nil {
+		t.Fatal(describe(err))
+	}
+	otherFd := int(other.LState().GetGlobal("r").(lua.LNumber))
+	for _, opts := range [][]runtime.Option{
+		{runtime.AllowRun(lsfds)},
+		{runtime.AllowRun(lsfds), runtime.AllowRead("/")},
+	} {
+		r, err := runtime.New(opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		r.LState().SetGlobal("LSFDS", lua.LString(lsfds))
+		if err := r.DoString(context.Background(), `
+			mine, w = os.pipe() assert(os.set_inheritable(mine, true))
+			out = require("subprocess").check_output({LSFDS}, {close_fds = false})`, "restricted"); err != nil {
+			t.Fatal(describe(err))
+		}
+		got, err := fdtest.Parse(r.LState().GetGlobal("out").String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		mine := int(r.LState().GetGlobal("mine").(lua.LNumber))
+		if _, ok := got[mine]; !ok {
+			t.Errorf("the child did not get the runtime's own inheritable fd %d: %v", mine, got)
+		}
+		for _, fd := range []int{hostPipe[0], hostPipe[1], otherFd} {
+			if _, ok := got[fd]; ok {
+				t.Errorf("the child got fd %d, which is not the runtime's: %v", fd, got)
+			}
+		}
+	}
+}
+
+// TestOwnProcRefused checks that even AllowRead("/") does not let a
+// script read the process's own /proc entries (its memory, environment,
+// descriptors), by any path that leads there, while the rest of /proc
+// stays readable.
+func TestOwnProcRefused(t *testing.T) {
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tid := tasks[len(tasks)-1].Name()
+	dir := t.TempDir()
+	up := strings.Repeat("../", strings.Count(dir, "/"))
+	if err := os.Symlink(up+"proc/self/environ", filepath.Join(dir, "environ-link")); err != nil {
+		t.Fatal(err)
+	}
+	pid := strconv.Itoa(os.Getpid())
+	r, err := runtime.New(runtime.AllowRead("/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, code := range []string{
+		`return io.open("/proc/self/environ")`,
+		`return io.open("/proc/self/mem")`,
+		`return io.open("/proc/self/maps")`,
+		`return os.open("/proc/self/fd", "r")`,
+		`return io.open("/proc/self")`,
+		`return io.open("/proc/thread-self/environ")`,
+		`return io.open("/proc/` + pid + `/environ")`,
+		`return io.open("/proc/` + pid + `/task/` + tid + `/environ")`,
+		`return io.open("/proc/` + tid + `/environ")`,
+		`return io.open("/proc/./self/../self/cmdline")`,
+		`return io.open("` + dir + `/environ-link")`,
+		`return io.lines("/proc/self/environ")`,
+		`return loadfile("/proc/self/environ")`,
+	} {
+		res, err := r.Call(context.Background(), mustLoad(t, r, code))
+		if err != nil {
+			t.Logf("%s: raised %s", code, describe(err))
+			continue
+		}
+		if len(res) > 0 && lua.LVAsBool(res[0]) {
+			t.Errorf("%s: NOT refused", code)
+		} else if len(res) > 1 {
+			t.Logf("%s: %v", code, res[1])
+		}
+	}
+	if err := r.DoString(context.Background(), `
+		assert(io.open("/proc/cpuinfo")):close()
+		assert(io.open("/proc/1/stat")):close()
+		assert(io.open("/etc/hostname")):close()`, "allowed"); err != nil {
+		t.Fatal(describe(err))
+	}
+}
+
+// mustLoad compiles code in r's state.
+func mustLoad(t *testing.T, r *runtime.Runtime, code string) *lua.LFunction {
+	t.Helper()
+	fn, err := r.LState().LoadString(code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fn
+}
+
+// TestEscapeHostStreams checks, in a restricted runtime, that os.execute
+// and io.popen give their children the host's Go reader and writers as
+// standard streams, and not the process's own descriptors 0, 1 and 2.
+func TestEscapeHostStreams(t *testing.T) {
+	const sh = `"echo out; echo err >&2; cat"`
+	for name, code := range map[string]string{
+		"os.execute": `os.execute(` + sh + `)`,
+		"io.popen r": `local f = io.popen(` + sh + `) io.write(f:read("*a")) f:close()`,
+	} {
+		var stdout, stderr strings.Builder
+		r, err := runtime.New(runtime.AllowRun("/bin/sh", "/bin/cat", "/usr/bin/cat"),
+			runtime.WithStdin(strings.NewReader("in\n")), runtime.WithStdout(&stdout), runtime.WithStderr(&stderr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.DoString(context.Background(), code, name); err != nil {
+			t.Fatal(describe(err))
+		}
+		r.Close()
+		if stdout.String() != "out\nin\n" || stderr.String() != "err\n" {
+			t.Errorf("%s: stdout %q, stderr %q; want the host's writers to get everything", name, stdout.String(), stderr.String())
+		}
 	}
 }
 

@@ -59,7 +59,7 @@ func TestLang(t *testing.T) {
 					if _, err := exec.LookPath(lua); err != nil {
 						t.Skipf("%s is not installed: %s not compared with it", lua, file)
 					}
-					ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+					ctx, cancel := context.WithTimeout(context.Background(), slowdown*time.Minute)
 					defer cancel()
 					out, err := exec.CommandContext(ctx, lua, file).CombinedOutput()
 					if err != nil {
@@ -122,7 +122,7 @@ func TestLangRandom(t *testing.T) {
 	if err := os.WriteFile(file, []byte(src.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), slowdown*time.Minute)
 	defer cancel()
 	want, err := exec.CommandContext(ctx, lua51, file).CombinedOutput()
 	if err != nil {
@@ -363,7 +363,7 @@ func TestLua51Suite(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer r.Close()
-				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				ctx, cancel := context.WithTimeout(context.Background(), slowdown*time.Minute)
 				defer cancel()
 				if err := r.DoString(ctx, fmt.Sprintf("package.path = %q", dir+"/?.lua"), "path"); err != nil {
 					t.Fatal(describe(err))
@@ -380,7 +380,7 @@ func TestLua51Suite(t *testing.T) {
 				if err != nil {
 					t.Skipf("lua5.1 is not installed: %s not run with it", file)
 				}
-				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				ctx, cancel := context.WithTimeout(context.Background(), slowdown*time.Minute)
 				defer cancel()
 				cmd := exec.CommandContext(ctx, lua51, filepath.Base(file))
 				cmd.Dir = dir

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -265,4 +266,80 @@ func cloexecNumber(args string) bool {
 	f := strings.Split(args, ",")
 	n, err := strconv.ParseUint(strings.TrimSpace(f[len(f)-1]), 0, 64)
 	return err == nil && n&0x80000 != 0
+}
+
+// TestStraceEmbeddedCreators runs the example plugin host (a restricted
+// runtime with a deadline: every wait interruptible) under strace -f on a
+// plugin that opens a FIFO and collects what it dropped, and checks the
+// descriptors made on those paths as TestStraceAtomicCloexec does: the
+// O_NONBLOCK open, the waker and the blocking reopen through
+// /proc/self/fd of the interruptible FIFO open, and the release of
+// dropped files.
+func TestStraceEmbeddedCreators(t *testing.T) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		t.Skip("strace is not installed: the system-call check is skipped (.ci/run installs it)")
+	}
+	dir := t.TempDir()
+	plugins, data := filepath.Join(dir, "plugins"), filepath.Join(dir, "data")
+	for _, d := range []string{plugins, data} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(data, "fifo"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	writer, err := os.OpenFile(filepath.Join(data, "fifo"), os.O_RDWR, 0) // a writer: the plugin's open returns
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Close()
+	if err := os.WriteFile(filepath.Join(data, "f"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plugin := filepath.Join(plugins, "fifo.lua")
+	if err := os.WriteFile(plugin, []byte(`
+		local f = assert(io.open(DATA .. "/fifo"))
+		for i = 1, 10 do io.open(DATA .. "/f"):read("*a") end
+		collectgarbage()
+		report("opened", "yes")`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "embed")
+	build := exec.Command("go", "build", "-o", bin, "./scripts/examples/embed")
+	build.Dir = ".."
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	trace := filepath.Join(dir, "trace")
+	cmd := exec.Command(strace, "-f", "-qq", "-o", trace,
+		"-e", "trace=open,openat,openat2,creat,pipe,pipe2,dup,dup2,dup3,fcntl,ioctl,socket,eventfd2,epoll_create,epoll_create1,clone,clone3,fork,vfork",
+		bin, plugins, data)
+	out, err := cmd.CombinedOutput()
+	if strings.Contains(string(out), "ptrace") {
+		t.Skipf("strace cannot trace here: %s", out)
+	}
+	if err != nil || !strings.Contains(string(out), "report opened = yes") {
+		t.Fatalf("embed under strace: %v\n%s", err, out)
+	}
+	started, procReopens := false, 0
+	for _, c := range parseTrace(t, trace) {
+		if c.child {
+			continue
+		}
+		if !started {
+			started = strings.Contains(c.args, plugin)
+			continue
+		}
+		if problem := checkCall(c); problem != "" {
+			t.Errorf("%s: %s(%s) = %s", problem, c.name, c.args, c.ret)
+		}
+		if strings.Contains(c.args, `"/proc/self/fd/`) {
+			procReopens++
+		}
+	}
+	if !started || procReopens == 0 {
+		t.Errorf("the trace lacks the plugin's open (%v) or the FIFO's reopen through /proc/self/fd (%d)", started, procReopens)
+	}
 }

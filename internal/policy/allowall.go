@@ -68,6 +68,10 @@ func (allowAll) UseFd(fd int, owned bool, op string) error {
 
 func (allowAll) SeeFd(int, bool) bool { return true }
 
+// InheritedFds gives a child every inheritable descriptor of the process,
+// as Python's close_fds=False does.
+func (allowAll) InheritedFds([]int) ([]int, bool) { return nil, true }
+
 func (allowAll) Close() error { return nil }
 
 // errNotScripts is EBADF, saying why.

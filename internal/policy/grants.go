@@ -36,6 +36,7 @@ type root struct {
 	*inherit.Root
 	path     string // absolute and clean
 	writable bool
+	proc     bool // a procfs is mounted beneath it: opens check OwnProcEntry
 }
 
 // NewGrants returns a policy that grants nothing yet.
@@ -75,7 +76,7 @@ func (g *Grants) addRoot(dir string, writable bool) error {
 	if err != nil {
 		return err
 	}
-	g.roots = append(g.roots, &root{Root: ir, path: abs, writable: writable})
+	g.roots = append(g.roots, &root{Root: ir, path: abs, writable: writable, proc: inherit.ProcBeneath(abs)})
 	return nil
 }
 
@@ -190,17 +191,35 @@ func writes(flags int) bool {
 	return flags&(syscall.O_WRONLY|syscall.O_RDWR|syscall.O_CREAT|syscall.O_TRUNC|syscall.O_APPEND) != 0
 }
 
+// FilePerm returns the permission bits a restricted runtime gives a file
+// or directory it creates or changes: perm without set-uid, set-gid and
+// sticky, so that a script cannot leave a set-uid program behind, or a
+// directory whose new files take its group. Every Grants method that
+// creates a file, or sets a mode, passes its mode through FilePerm.
+func (*Grants) FilePerm(perm uint32) uint32 {
+	return perm &^ (syscall.S_ISUID | syscall.S_ISGID | syscall.S_ISVTX)
+}
+
 // Open opens path beneath a granted directory (for writing, a writable
 // one), with the kernel refusing "..", symbolic links and /proc links
-// that lead out. The descriptor is close-on-exec.
+// that lead out. The descriptor is close-on-exec. A file it creates gets
+// perm without its set-uid, set-gid and sticky bits (see FilePerm). The
+// process's own /proc entries (/proc/self, /proc/<pid>: its memory, its
+// environment, its descriptors) are refused even where a granted
+// directory holds them, AllowRead("/") or AllowRead("/proc"), however
+// the path reaches them.
 func (g *Grants) Open(path string, flags int, perm uint32) (int, error) {
 	r, rel, err := g.resolve("open", path, writes(flags))
 	if err != nil {
 		return -1, err
 	}
-	fd, err := r.Open(rel, flags, perm)
+	fd, err := r.Open(rel, flags, g.FilePerm(perm))
 	if err != nil {
 		return -1, escapeErr("open", path, err)
+	}
+	if r.proc && inherit.OwnProcEntry(fd) {
+		inherit.Close(fd)
+		return -1, denied("open", path, "the process's own /proc entries")
 	}
 	return fd, nil
 }
@@ -293,18 +312,54 @@ func (g *Grants) Program(path string) error {
 	return nil
 }
 
-// unsafeEnv are the variables the dynamic loader and libc trust to change
-// what a program loads or reads (glibc's unsecvars.h), scrubbed from a
-// restricted runtime's children; every LD_ and DYLD_ variable goes too.
+// unsafeEnv are the variables that make a program load, read or run what
+// the parent chose rather than what it was built to: the dynamic loader's
+// and libc's (glibc's unsecvars.h), and the start-up hooks and module
+// paths of the shells and interpreters a host commonly allows. They are
+// scrubbed from a restricted runtime's children, with every variable
+// that begins with one of unsafeEnvPrefixes.
 var unsafeEnv = map[string]bool{
+	// glibc's unsecvars.h
 	"GCONV_PATH": true, "GETCONF_DIR": true, "GLIBC_TUNABLES": true, "HOSTALIASES": true,
 	"LOCALDOMAIN": true, "LOCPATH": true, "MALLOC_TRACE": true, "NIS_PATH": true,
 	"NLSPATH": true, "RESOLV_HOST_CONF": true, "RES_OPTIONS": true, "TMPDIR": true, "TZDIR": true,
+	// shells: files sourced at start-up, options, the xtrace prompt
+	// (expanded, so it runs command substitutions), the field separator
+	"BASH_ENV": true, "ENV": true, "SHELLOPTS": true, "BASHOPTS": true, "PS4": true, "IFS": true,
+	// interpreters: options and code run at start-up, module search paths
+	"PYTHONPATH": true, "PYTHONHOME": true, "PYTHONSTARTUP": true, "PYTHONINSPECT": true,
+	"PYTHONUSERBASE": true, "PYTHONWARNINGS": true, "PYTHONBREAKPOINT": true, "PYTHONEXECUTABLE": true,
+	"PERL5OPT": true, "PERL5LIB": true, "PERLLIB": true, "PERL5DB": true,
+	"RUBYOPT": true, "RUBYLIB": true,
+	"NODE_OPTIONS": true, "NODE_PATH": true,
+	"JAVA_TOOL_OPTIONS": true, "_JAVA_OPTIONS": true, "JDK_JAVA_OPTIONS": true,
+}
+
+// unsafeEnvPrefixes are prefixes of variables scrubbed like unsafeEnv's:
+// the dynamic loaders' (LD_PRELOAD, DYLD_INSERT_LIBRARIES, ...), bash's
+// exported functions (BASH_FUNC_name%%), and Lua's start-up code and
+// module paths, in all their versioned forms (LUA_INIT_5_1, ...).
+var unsafeEnvPrefixes = []string{"LD_", "DYLD_", "BASH_FUNC_", "LUA_INIT", "LUA_PATH", "LUA_CPATH"}
+
+// unsafeEnvName reports whether a restricted runtime scrubs the variable name
+// from its children's environment unless the host allows it (see
+// ChildEnv).
+func unsafeEnvName(name string) bool {
+	if unsafeEnv[name] {
+		return true
+	}
+	for _, p := range unsafeEnvPrefixes {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // ChildEnv returns env, or the process's own environment when env is nil,
-// without the variables that make a program load or read what its parent
-// chose (LD_PRELOAD, ...), unless the host allowed them.
+// without the variables that make a program load, read or run what its
+// parent chose (LD_PRELOAD, BASH_ENV, PYTHONPATH, ...: see unsafeEnv),
+// unless the host allowed them.
 func (g *Grants) ChildEnv(env []string) []string {
 	if env == nil {
 		env = os.Environ()
@@ -312,8 +367,7 @@ func (g *Grants) ChildEnv(env []string) []string {
 	out := make([]string, 0, len(env))
 	for _, kv := range env {
 		name, _, _ := strings.Cut(kv, "=")
-		risky := unsafeEnv[name] || strings.HasPrefix(name, "LD_") || strings.HasPrefix(name, "DYLD_")
-		if risky && !g.childEnv[name] {
+		if unsafeEnvName(name) && !g.childEnv[name] {
 			continue
 		}
 		out = append(out, kv)
@@ -378,6 +432,19 @@ func (g *Grants) UseFd(fd int, owned bool, op string) error {
 
 // SeeFd shows only the runtime's own descriptors.
 func (g *Grants) SeeFd(fd int, owned bool) bool { return owned }
+
+// InheritedFds gives a child only the runtime's own inheritable
+// descriptors: never the host's, nor another runtime's, whatever their
+// flags.
+func (g *Grants) InheritedFds(owned []int) ([]int, bool) {
+	var fds []int
+	for _, fd := range owned {
+		if inheritable, err := inherit.Inheritable(fd); err == nil && inheritable {
+			fds = append(fds, fd)
+		}
+	}
+	return fds, false
+}
 
 // Close releases the granted directories.
 func (g *Grants) Close() error {

@@ -131,6 +131,11 @@ type Policy interface {
 	UseFd(fd int, owned bool, op string) error
 	// SeeFd reports whether os.fds() shows fd to a script.
 	SeeFd(fd int, owned bool) bool
+	// InheritedFds returns what a child started with close_fds = false
+	// gets besides its standard streams and pass_fds: every inheritable
+	// descriptor of the process (all), or fds, the inheritable ones among
+	// owned, the runtime's own descriptors.
+	InheritedFds(owned []int) (fds []int, all bool)
 
 	// Close releases what the policy holds (the granted directories).
 	Close() error

@@ -57,7 +57,8 @@ type Spec struct {
 	// PassFds are given to the child at their numbers (pass_fds).
 	PassFds []int
 	// InheritFds also gives it every inheritable descriptor
-	// (close_fds = false).
+	// (close_fds = false) that the policy lets it have: in a restricted
+	// runtime, only the runtime's own (policy.Policy.InheritedFds).
 	InheritFds bool
 	// Dir is the child's working directory; "" keeps the parent's.
 	Dir string
@@ -156,12 +157,13 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 		}
 	}
 	st.FlushStdout()
+	pass, inheritAll := passFds(st, s)
 	p, err := inherit.StartProcess(path.exec, s.Argv, &inherit.ProcAttr{
 		Dir:        s.Dir,
 		Env:        st.Policy.ChildEnv(s.Env),
 		Files:      files[:],
-		PassFds:    s.PassFds,
-		InheritFds: s.InheritFds,
+		PassFds:    pass,
+		InheritFds: inheritAll,
 		Setsid:     s.NewSession,
 	})
 	if err != nil {
@@ -228,6 +230,17 @@ func (p programPath) named(err error) error {
 		return &fs.PathError{Op: "exec", Path: p.name, Err: pe.Err}
 	}
 	return err
+}
+
+// Abandon tells the runtime that no script object refers to the child
+// any more (a Go cleanup calls it, on any goroutine): it is reaped once
+// it has exited, without waiting for it, so that a script that drops its
+// processes unwaited leaves no zombie and no descriptor behind (see
+// state.State.ReleaseDropped).
+func (c *Child) Abandon() {
+	if c.p != nil {
+		c.st.DropChild(c.p)
+	}
 }
 
 // Status returns how the child ended, and whether it has been reaped.

@@ -26,6 +26,7 @@ func (st *State) BeginChunk() uint64 {
 // closing the runtime reaps it. group says whether it leads its own
 // process group, which is then killed whole.
 func (st *State) AddChild(p *inherit.Process, group bool) {
+	st.reapDropped()
 	st.mu.Lock()
 	if st.children == nil {
 		st.children = map[*inherit.Process]child{}
@@ -40,6 +41,45 @@ func (st *State) RemoveChild(p *inherit.Process) {
 	delete(st.children, p)
 	st.mu.Unlock()
 	p.Release()
+}
+
+// DropChild records that no script object refers to p any more; it is
+// safe to call from any goroutine (a Go cleanup). ReleaseDropped reaps p
+// once it has exited.
+func (st *State) DropChild(p *inherit.Process) {
+	st.mu.Lock()
+	if _, ok := st.children[p]; ok {
+		st.droppedChildren = append(st.droppedChildren, p)
+	}
+	st.mu.Unlock()
+}
+
+// reapDropped reaps the dropped children that have exited, without
+// waiting, and keeps the others for next time.
+func (st *State) reapDropped() {
+	st.mu.Lock()
+	queue := st.droppedChildren
+	st.droppedChildren = nil
+	st.mu.Unlock()
+	var running []*inherit.Process
+	for _, p := range queue {
+		st.mu.Lock()
+		_, ok := st.children[p]
+		st.mu.Unlock()
+		if !ok {
+			continue // reaped meanwhile (a cancel, a Wait)
+		}
+		if _, done, err := p.Poll(); err == nil && done {
+			st.RemoveChild(p)
+		} else {
+			running = append(running, p)
+		}
+	}
+	if len(running) > 0 {
+		st.mu.Lock()
+		st.droppedChildren = append(st.droppedChildren, running...)
+		st.mu.Unlock()
+	}
 }
 
 // KillChildrenSince kills and reaps the children started by the given
@@ -75,6 +115,7 @@ func (st *State) ReapChildren(grace time.Duration) {
 	st.mu.Lock()
 	children := st.children
 	st.children = nil
+	st.droppedChildren = nil
 	st.mu.Unlock()
 	deadline := time.Now().Add(grace)
 	for p, c := range children {

@@ -2,10 +2,12 @@ package state
 
 import (
 	"errors"
+	"runtime"
 	"sync"
 	"syscall"
 
 	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/luaerr"
 )
 
 // An Owner is a script object that holds a descriptor: a file, a socket, a
@@ -28,6 +30,18 @@ type FdTable struct {
 	mu      sync.Mutex
 	entries []fdEntry // indexed by descriptor number
 	n       int       // entries in use
+	dropped []dropped // owners whose script objects were collected
+	dropErr error     // what releasing them could not flush, until ReleaseDropped
+	closed  bool      // CloseAll has run: nothing is dropped any more
+	flush   []Owner   // FlushAll's scratch list
+}
+
+// dropped is an owner whose script object was collected, and the
+// descriptor it owned then.
+type dropped struct {
+	t     *FdTable
+	fd    int
+	owner Owner
 }
 
 type fdEntry struct {
@@ -60,10 +74,14 @@ func (t *FdTable) lookup(fd int) *fdEntry {
 }
 
 // Add records fd as owned by owner (nil for a bare descriptor number).
+// It first releases what the scripts dropped (see ReleaseDropped): a
+// script that opens files without closing them reuses their descriptors
+// once they are collected.
 func (t *FdTable) Add(fd int, owner Owner) {
 	if fd < 0 {
 		return
 	}
+	t.releaseDropped()
 	t.mu.Lock()
 	e := t.entry(fd)
 	if !e.used {
@@ -79,6 +97,7 @@ func (t *FdTable) SetOwner(fd int, owner Owner) {
 	if fd < 0 {
 		return
 	}
+	t.releaseDropped()
 	t.mu.Lock()
 	e := t.entry(fd)
 	if !e.used {
@@ -183,6 +202,8 @@ func (t *FdTable) CloseAll() error {
 	entries := t.entries
 	t.entries = make([]fdEntry, 64)
 	t.n = 0
+	t.dropped = nil
+	t.closed = true
 	t.mu.Unlock()
 	var errs []error
 	for fd := range entries {
@@ -192,7 +213,7 @@ func (t *FdTable) CloseAll() error {
 		}
 		if e.owner != nil {
 			if err := e.owner.Release(); err != nil {
-				errs = append(errs, err)
+				errs = append(errs, named(e.owner, err))
 			}
 		}
 		if err := inherit.Close(fd); err != nil && !errors.Is(err, syscall.EBADF) {
@@ -201,6 +222,146 @@ func (t *FdTable) CloseAll() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Track arranges for owner, which holds descriptor fd for the script
+// object handle, to be released through t once handle is unreachable:
+// the script dropped it without closing it. owner must not refer to
+// handle. The returned cleanup is for the owner to stop once it closes.
+func Track[T any](t *FdTable, handle *T, fd int, owner Owner) runtime.Cleanup {
+	return runtime.AddCleanup(handle, dropped.queue, dropped{t, fd, owner})
+}
+
+// queue hands d to its table; it runs on a Go cleanup goroutine, and so
+// only records d, under the table's lock, for ReleaseDropped.
+func (d dropped) queue() {
+	t := d.t
+	t.mu.Lock()
+	if !t.closed {
+		t.dropped = append(t.dropped, d)
+	}
+	t.mu.Unlock()
+}
+
+// ReleaseDropped releases the descriptors whose script objects were
+// collected unclosed: each owner that still owns its descriptor (it was
+// not closed by number since, nor its number reused) is released, which
+// flushes what it buffered, and the descriptor is closed. It returns
+// what those flushes could not write, since the last call. It must run
+// in the runtime's goroutine, as every other use of the owners does.
+func (t *FdTable) ReleaseDropped() error {
+	t.releaseDropped()
+	t.mu.Lock()
+	err := t.dropErr
+	t.dropErr = nil
+	t.mu.Unlock()
+	return err
+}
+
+func (t *FdTable) releaseDropped() {
+	t.mu.Lock()
+	if len(t.dropped) == 0 {
+		t.mu.Unlock()
+		return
+	}
+	queue := t.dropped
+	t.dropped = nil
+	t.mu.Unlock()
+	var errs []error
+	var later []dropped
+	for _, d := range queue {
+		if !t.owns(d.fd, d.owner) {
+			continue
+		}
+		var err error
+		released := true
+		if nw, ok := d.owner.(interface{ ReleaseNoWait() (bool, error) }); ok {
+			released, err = nw.ReleaseNoWait()
+		} else {
+			err = d.owner.Release()
+		}
+		if !released {
+			later = append(later, d) // no room yet for what it buffered
+			continue
+		}
+		t.mu.Lock()
+		if e := t.lookup(d.fd); e != nil && e.owner == d.owner {
+			*e = fdEntry{}
+			t.n--
+		}
+		t.mu.Unlock()
+		inherit.Close(d.fd)
+		if err != nil {
+			errs = append(errs, named(d.owner, err))
+		}
+	}
+	t.mu.Lock()
+	t.dropped = append(t.dropped, later...)
+	if len(errs) > 0 {
+		t.dropErr = errors.Join(append([]error{t.dropErr}, errs...)...)
+	}
+	t.mu.Unlock()
+}
+
+// owns reports whether owner still owns fd: it was not closed by number
+// since, nor its number given to another descriptor.
+func (t *FdTable) owns(fd int, owner Owner) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	e := t.lookup(fd)
+	return e != nil && e.owner == owner
+}
+
+// A buffering owner buffers output: FlushAll writes it out.
+type buffering interface {
+	Flusher
+	// MayBlock reports whether its writes may wait for a reader.
+	MayBlock() bool
+}
+
+// FlushAll writes out what every owner that buffers output holds, as C's
+// exit flushes every open stream, and returns what could not be written,
+// each error naming its file. With regularOnly, it flushes only the
+// owners whose writes never wait for a reader (regular files): the end
+// of a chunk flushes those, and os.exit every one.
+func (t *FdTable) FlushAll(regularOnly bool) error {
+	t.mu.Lock()
+	list := t.flush[:0]
+	for i := range t.entries {
+		if e := &t.entries[i]; e.used && e.owner != nil {
+			if b, ok := e.owner.(buffering); ok && !(regularOnly && b.MayBlock()) {
+				list = append(list, e.owner)
+			}
+		}
+	}
+	t.flush = list
+	t.mu.Unlock()
+	var errs []error
+	for i, o := range list {
+		if err := o.(buffering).Flush(); err != nil {
+			errs = append(errs, named(o, err))
+		}
+		list[i] = nil
+	}
+	return errors.Join(errs...)
+}
+
+// named puts the name of owner, if it has one, in front of err.
+func named(owner Owner, err error) error {
+	if n, ok := owner.(interface{ Name() string }); ok {
+		return &namedError{n.Name(), err}
+	}
+	return err
+}
+
+// namedError is an error of the file named name; its message is the
+// name, then err's as scripts see it.
+type namedError struct {
+	name string
+	err  error
+}
+
+func (e *namedError) Error() string { return e.name + ": " + luaerr.Message(e.err) }
+func (e *namedError) Unwrap() error { return e.err }
 
 // Usable returns nil if a script of this runtime may use descriptor fd
 // for op: its own descriptors (those in the table), and what its policy

@@ -9,8 +9,11 @@
 package state
 
 import (
+	"errors"
+	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/policy"
@@ -59,6 +62,8 @@ type State struct {
 	stopWatch func() bool
 	children  map[*inherit.Process]child
 	chunk     uint64
+
+	droppedChildren []*inherit.Process // children no script object refers to
 }
 
 // New returns a State with an empty descriptor table and the policy p.
@@ -115,6 +120,66 @@ func (st *State) FlushStdout() error {
 		}
 	}
 	return err
+}
+
+// FlushAll writes out the buffered standard output and error and every
+// file the scripts have open, as C's exit does, and returns what could
+// not be written: os.exit calls it.
+func (st *State) FlushAll() error {
+	return errors.Join(st.FlushStdout(), st.Fds.FlushAll(false))
+}
+
+// ReleaseDropped releases what the scripts dropped without closing it:
+// files and sockets whose objects were collected are flushed and closed
+// (FdTable.ReleaseDropped), and children no object refers to any more
+// are reaped if they have exited. It returns what the flushes could not
+// write. It must run in the runtime's goroutine.
+func (st *State) ReleaseDropped() error {
+	err := st.Fds.ReleaseDropped()
+	st.reapDropped()
+	return err
+}
+
+// Collect runs the Go garbage collector, gives the cleanups of what it
+// found a moment to run, and releases what the scripts dropped, as
+// ReleaseDropped does but keeping what the flushes could not write for
+// the next ReleaseDropped to report: collectgarbage calls it, and so
+// does a call that ran out of descriptors, before it tries again. A
+// collection in a busy process can take a while: interrupted, Collect
+// returns at once, and leaves the collection to finish by itself.
+func (st *State) Collect() {
+	done := make(chan struct{})
+	go func() {
+		runtime.GC()
+		waitForCleanups()
+		close(done)
+	}()
+	if in := st.intr.Load(); in != nil {
+		select {
+		case <-done:
+		case <-in.ctx.Done():
+			return
+		}
+	} else {
+		<-done
+	}
+	st.Fds.releaseDropped()
+	st.reapDropped()
+}
+
+// waitForCleanups waits, for at most 100 ms, until the cleanups of the
+// objects found unreachable so far have most likely run: the cleanup of
+// an object dropped now runs after the next collection, after theirs.
+func waitForCleanups() {
+	done := make(chan struct{})
+	runtime.AddCleanup(new([2]*int), func(done chan struct{}) { close(done) }, done)
+	runtime.GC()
+	t := time.NewTimer(100 * time.Millisecond)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+	}
 }
 
 // Close releases the State's own resources. The runtime closes the

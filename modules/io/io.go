@@ -125,7 +125,7 @@ func (l *lib) stdFile(L *lua.LState, fd int, name string, r goio.Reader, w goio.
 			// different goroutines: serialize them.
 			w = &lockedWriter{w: w}
 		}
-		f = &File{st: l.st, fd: -1, name: name, readable: r != nil, writable: w != nil, size: defaultBufSize, reader: r, writer: w}
+		f = &File{&file{st: l.st, fd: -1, name: name, readable: r != nil, writable: w != nil, size: defaultBufSize, reader: r, writer: w}}
 		if osf, ok := r.(*os.File); ok {
 			f.fd, f.reader = int(osf.Fd()), nil
 		}
@@ -134,9 +134,7 @@ func (l *lib) stdFile(L *lua.LState, fd int, name string, r goio.Reader, w goio.
 				f.fd, f.writer = int(osf.Fd()), nil
 			}
 		}
-		if f.fd >= 0 {
-			f.mayBlock = l.st.Fds.Kind(f.fd).MayBlock()
-		}
+		f.setKind()
 	}
 	f.std = true
 	return l.userdata(L, f)
@@ -155,7 +153,7 @@ func (l *lib) userdata(L *lua.LState, f *File) *lua.LUserData {
 func NewFile(L *lua.LState, fd int, name string, readable, writable bool) *lua.LUserData {
 	l := getLib(L)
 	f := newFile(l.st, fd, name, readable, writable)
-	l.st.Fds.SetOwner(fd, f)
+	f.own()
 	return l.userdata(L, f)
 }
 
@@ -476,12 +474,12 @@ func (l *lib) open(L *lua.LState, path, mode string) (*lua.LUserData, error) {
 	if !ok {
 		return nil, errInvalidMode
 	}
-	fd, err := l.st.Policy.Open(path, flags, 0o666)
+	fd, err := l.st.Open(path, flags, 0o666)
 	if err != nil {
 		return nil, err
 	}
 	f := newFile(l.st, fd, path, readable, writable)
-	l.st.Fds.Add(fd, f)
+	f.own()
 	return l.userdata(L, f), nil
 }
 
@@ -598,7 +596,7 @@ func (l *lib) ioTmpfile(L *lua.LState) int {
 		return luaerr.PushError(L, err)
 	}
 	f := newFile(l.st, fd, "tmpfile", true, true)
-	l.st.Fds.Add(fd, f)
+	f.own()
 	L.Push(l.userdata(L, f))
 	return 1
 }

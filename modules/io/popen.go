@@ -1,6 +1,8 @@
 package io
 
 import (
+	"runtime"
+
 	"github.com/safesh/safesh/internal/luaargs"
 	"github.com/safesh/safesh/internal/luaerr"
 	"github.com/safesh/safesh/internal/spawn"
@@ -28,7 +30,10 @@ func (l *lib) ioPopen(L *lua.LState) int {
 	}
 	fd := c.Pipes[end]
 	f := newFile(l.st, fd, "popen", mode == "r", mode == "w")
-	l.st.Fds.Add(fd, f)
+	f.own()
+	// Dropped unclosed, the file is closed; the child is reaped once it
+	// has exited, without waiting for it.
+	runtime.AddCleanup(f, (*spawn.Child).Abandon, c)
 	f.onClose = func() ([]any, error) {
 		if _, err := c.Wait(-1); err != nil {
 			return nil, err

@@ -2,16 +2,18 @@ package io
 
 import (
 	"bytes"
+	"errors"
 	goio "io"
+	"math"
 	"slices"
+	"strconv"
 
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/luaargs"
 )
 
 // readLine returns the next line without its newline (with it, if keep is
 // set), and false at end of file with nothing read.
-func (f *File) readLine(keep bool) ([]byte, bool, error) {
+func (f *file) readLine(keep bool) ([]byte, bool, error) {
 	scanned := 0
 	for {
 		if i := bytes.IndexByte(f.rbuf[f.r+scanned:f.w], '\n'); i >= 0 {
@@ -40,7 +42,7 @@ func (f *File) readLine(keep bool) ([]byte, bool, error) {
 }
 
 // readAll returns the rest of the file ("" at end of file).
-func (f *File) readAll() ([]byte, error) {
+func (f *file) readAll() ([]byte, error) {
 	var out []byte
 	if f.r < f.w {
 		out = append(out, f.rbuf[f.r:f.w]...)
@@ -81,7 +83,7 @@ func (f *File) readAll() ([]byte, error) {
 
 // remaining returns how many bytes a regular file holds past the current
 // position, or 0 when that cannot be known.
-func (f *File) remaining() int64 {
+func (f *file) remaining() int64 {
 	if f.fd < 0 || f.mayBlock {
 		return 0
 	}
@@ -102,7 +104,7 @@ const readChunk = 64 << 10
 
 // readN returns up to n bytes, fewer only at end of file, and false when
 // nothing at all was left. Like C's fread, it waits for all n on a pipe.
-func (f *File) readN(n int) ([]byte, bool, error) {
+func (f *file) readN(n int) ([]byte, bool, error) {
 	if n == 0 {
 		// Lua 5.1: read(0) tests for end of file.
 		if f.r < f.w {
@@ -154,7 +156,7 @@ func (f *File) readN(n int) ([]byte, bool, error) {
 
 // peek returns the next byte without consuming it, and false at end of
 // file.
-func (f *File) peek() (byte, bool, error) {
+func (f *file) peek() (byte, bool, error) {
 	if f.r == f.w {
 		more, err := f.fill()
 		if err != nil || !more {
@@ -164,10 +166,16 @@ func (f *File) peek() (byte, bool, error) {
 	return f.rbuf[f.r], true, nil
 }
 
-// readNumber reads a number as C's fscanf("%lf") does in Lua 5.1: it skips
-// white space, then takes the longest prefix that looks like a number. It
-// returns false if none could be read.
-func (f *File) readNumber() (float64, bool, error) {
+// readNumber reads a number as Lua 5.1 does, with C's fscanf("%lf"), and
+// as glibc's scanf scans one. It skips white space, then takes the
+// characters that can go on to make a number: a sign, then "nan", "inf"
+// or "infinity" in any case, or digits with one decimal point and an
+// exponent (hexadecimal digits after 0x, and a p exponent). It converts
+// the longest prefix of what it took that strtod accepts; what it took is
+// consumed even past that prefix ("1e" reads 1, ".e1" reads nothing and
+// leaves "e1"), and a character that breaks "nan" or "infinity" is
+// consumed with it, as in C. It returns false if no number was read.
+func (f *file) readNumber() (float64, bool, error) {
 	for {
 		c, ok, err := f.peek()
 		if err != nil || !ok {
@@ -179,31 +187,175 @@ func (f *File) readNumber() (float64, bool, error) {
 		f.r++
 	}
 	var buf []byte
-	accept := func(set string) bool {
-		c, ok, _ := f.peek()
-		if ok && bytes.IndexByte([]byte(set), c) >= 0 && len(buf) < 200 {
-			buf = append(buf, c)
+	take := func(c byte) {
+		buf = append(buf, c)
+		f.r++
+	}
+	c, ok, err := f.peek()
+	if err != nil {
+		return 0, false, err
+	}
+	sign := 0
+	if ok && (c == '+' || c == '-') {
+		take(c)
+		sign = 1
+		if c, ok, err = f.peek(); err != nil {
+			return 0, false, err
+		}
+	}
+	// word takes the letters of w, in any case; a letter that differs
+	// is consumed, and the number fails.
+	word := func(w string) (bool, error) {
+		for i := 0; i < len(w); i++ {
+			c, ok, err := f.peek()
+			if err != nil || !ok {
+				return false, err
+			}
 			f.r++
-			return true
+			if lower(c) != w[i] {
+				return false, nil
+			}
+			buf = append(buf, c)
 		}
-		return false
+		return true, nil
 	}
-	accept("+-")
-	digits := "0123456789"
-	if accept("0") && accept("xX") {
-		digits = "0123456789abcdefABCDEF"
+	switch {
+	case ok && lower(c) == 'n':
+		if ok, err := word("nan"); !ok {
+			return 0, false, err
+		}
+		return strtod(buf)
+	case ok && lower(c) == 'i':
+		if ok, err := word("inf"); !ok {
+			return 0, false, err
+		}
+		c, ok, err := f.peek()
+		if err != nil {
+			return 0, false, err
+		}
+		if ok && lower(c) == 'i' {
+			if ok, err := word("inity"); !ok {
+				return 0, false, err
+			}
+		}
+		return strtod(buf)
 	}
-	for accept(digits) {
-	}
-	if accept(".") {
-		for accept(digits) {
+	expChar, hex := byte('e'), false
+	gotDigit, gotDot, gotE := false, false, false
+	if ok && c == '0' {
+		take(c)
+		if c, ok, err = f.peek(); err != nil {
+			return 0, false, err
+		}
+		if ok && lower(c) == 'x' {
+			take(c)
+			expChar, hex = 'p', true
+			if c, ok, err = f.peek(); err != nil {
+				return 0, false, err
+			}
+		} else {
+			gotDigit = true
 		}
 	}
-	if digits == "0123456789" && accept("eE") {
-		accept("+-")
-		for accept("0123456789") {
+	for ok {
+		switch {
+		case isDigit(c):
+			gotDigit = true
+		case !gotE && hex && isHexDigit(c):
+			gotDigit = true
+		case gotE && lower(buf[len(buf)-1]) == expChar && (c == '-' || c == '+'):
+		case gotDigit && !gotE && lower(c) == expChar:
+			gotE, gotDot = true, true
+		case !gotDot && c == '.':
+			gotDot = true
+		default:
+			ok = false
+			continue
+		}
+		take(c)
+		if c, ok, err = f.peek(); err != nil {
+			return 0, false, err
 		}
 	}
-	n, ok := luaargs.ParseNumber(string(buf))
-	return n, ok, nil
+	if len(buf) == sign || hex && len(buf) == sign+2 {
+		return 0, false, nil
+	}
+	return strtod(buf)
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func isHexDigit(c byte) bool { return isDigit(c) || 'a' <= lower(c) && lower(c) <= 'f' }
+
+// strtod converts the longest prefix of s that C's strtod accepts, as
+// scanf does with the characters it took; false if there is none. s is
+// what readNumber took: a sign, then a name (nan, inf, infinity) or the
+// characters of a decimal or hexadecimal number.
+func strtod(s []byte) (float64, bool, error) {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	if i < len(s) && (lower(s[i]) == 'n' || lower(s[i]) == 'i') {
+		v := math.Inf(1)
+		if lower(s[i]) == 'n' {
+			v = math.NaN()
+		}
+		if s[0] == '-' {
+			v = math.Copysign(v, -1)
+		}
+		return v, true, nil
+	}
+	digit, exp := isDigit, byte('e')
+	if i+1 < len(s) && s[i] == '0' && lower(s[i+1]) == 'x' {
+		digit, exp = isHexDigit, 'p'
+	}
+	j := i
+	if exp == 'p' {
+		j += 2
+	}
+	digits := 0
+	for ; j < len(s) && digit(s[j]); j++ {
+		digits++
+	}
+	if j < len(s) && s[j] == '.' {
+		for j++; j < len(s) && digit(s[j]); j++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		if exp == 'p' {
+			return strtod(s[:i+1]) // "0x" with no digits is the 0
+		}
+		return 0, false, nil
+	}
+	end := j // the mantissa; an exponent counts only with its digits
+	if j < len(s) && lower(s[j]) == exp {
+		k := j + 1
+		if k < len(s) && (s[k] == '+' || s[k] == '-') {
+			k++
+		}
+		if k < len(s) && isDigit(s[k]) {
+			for k < len(s) && isDigit(s[k]) {
+				k++
+			}
+			end = k
+		}
+	}
+	num := string(s[:end])
+	if exp == 'p' && end == j {
+		num += "p0" // Go's hexadecimal floats need their exponent
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, false, nil
+	}
+	return v, true, nil
 }

@@ -171,7 +171,7 @@ func (l *lib) open(L *lua.LState) int {
 	if mode < 0 || mode > 0o7777 {
 		luaargs.ArgError(L, 3, "invalid mode")
 	}
-	fd, err := l.st.Policy.Open(path, flags, uint32(mode))
+	fd, err := l.st.Open(path, flags, uint32(mode))
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
@@ -241,12 +241,21 @@ func (l *lib) write(L *lua.LState) int {
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	if l.st.Interruptible() && l.st.Fds.Kind(fd).MayBlock() {
-		if _, err := l.st.Wait(fd, true, -1); err != nil {
+	kind := l.st.Fds.Kind(fd)
+	if kind == inherit.KindSocket {
+		if err := inherit.CheckAutobind(fd, "write"); err != nil {
 			return luaerr.PushError(L, err)
 		}
 	}
-	n, err := inherit.Write(fd, unsafe.Slice(unsafe.StringData(s), len(s)))
+	p := unsafe.Slice(unsafe.StringData(s), len(s))
+	var n int
+	if l.st.Interruptible() && kind.MayBlock() {
+		// One write(2) could wait in the kernel for a reader, where a
+		// cancel cannot reach it: write all, waiting interruptibly.
+		n, err = l.st.WriteAll(fd, p, kind)
+	} else {
+		n, err = inherit.Write(fd, p)
+	}
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
@@ -443,7 +452,7 @@ func (l *lib) exit(L *lua.LState) int {
 	default:
 		code = luaargs.CheckInt(L, 1)
 	}
-	l.st.FlushStdout()
+	l.st.FlushAll() // what cannot be written is reported when the chunk ends
 	if l.st.Exit == nil {
 		L.RaiseError("os.exit: not available in this runtime")
 	}

@@ -9,12 +9,14 @@ import (
 	"net"
 	"net/netip"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/luaargs"
 	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/policy"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
@@ -145,19 +147,33 @@ func sockaddrOf(ip netip.Addr, port int) unix.Sockaddr {
 // a path for a unix socket, host and port otherwise, and resolves the host
 // for the socket's family. The runtime's policy must allow the address:
 // binding needs a listen grant, connecting and sending a connect grant,
-// and a unix socket path a writable granted directory. Call release once
-// the address has been used.
-func (l *lib) sockaddr(L *lua.LState, s *Socket, n int, op string) (sa unix.Sockaddr, release func(), err error) {
+// and a unix socket path a writable granted directory. Once the address
+// has been used, done must be given the call's error: it releases what
+// the policy holds for the address, and names in the error the path the
+// script gave, rather than the one the policy made of it.
+func (l *lib) sockaddr(L *lua.LState, s *Socket, n int, op string) (sa unix.Sockaddr, done func(error) error, err error) {
 	if s.family == unix.AF_UNIX {
 		path := luaargs.CheckString(L, n)
 		if L.Get(n+1) != lua.LNil {
 			luaargs.ArgError(L, n+1, "a unix socket's address is a path alone")
 		}
+		if strings.IndexByte(path, 0) > 0 {
+			// The kernel would take the name up to the NUL: a path
+			// other than the one the script gave, and the policy checked.
+			return nil, nil, &fs.PathError{Op: op, Path: strings.ReplaceAll(path, "\x00", `\0`), Err: errNulInPath}
+		}
 		safe, release, err := l.st.Policy.UnixPath(op, path)
 		if err != nil {
 			return nil, nil, err
 		}
-		return &unix.SockaddrUnix{Name: safe}, release, nil
+		return &unix.SockaddrUnix{Name: safe}, func(err error) error {
+			release()
+			var pe *fs.PathError
+			if safe != path && errors.As(err, &pe) && pe.Path == safe {
+				return &fs.PathError{Op: pe.Op, Path: path, Err: pe.Err}
+			}
+			return err
+		}, nil
 	}
 	host := luaargs.CheckString(L, n)
 	port := checkPort(L, n+1)
@@ -168,8 +184,12 @@ func (l *lib) sockaddr(L *lua.LState, s *Socket, n int, op string) (sa unix.Sock
 	if err := l.allowed(op, host, ip, port); err != nil {
 		return nil, nil, err
 	}
-	return sockaddrOf(ip, port), func() {}, nil
+	return sockaddrOf(ip, port), func(err error) error { return err }, nil
 }
+
+// errNulInPath is the error of a unix socket path with a NUL byte in it
+// (not first: a first NUL names an abstract socket).
+var errNulInPath = &errnoError{"invalid argument (a NUL byte in the path)", syscall.EINVAL}
 
 // allowed checks an address against the runtime's network policy: bind
 // against the listen grants, anything else against the connect grants.
@@ -178,6 +198,31 @@ func (l *lib) allowed(op, host string, ip netip.Addr, port int) error {
 		return l.st.Policy.Listen(host, net.IP(ip.AsSlice()), port)
 	}
 	return l.st.Policy.Connect(host, net.IP(ip.AsSlice()), port)
+}
+
+// allowedAs is allowed, with a refusal named by the call the script made
+// (name: listen, recv_fds) rather than by the check (op: bind, connect).
+func (l *lib) allowedAs(name, op, host string, ip netip.Addr, port int) error {
+	err := l.allowed(op, host, ip, port)
+	var de *policy.DeniedError
+	if errors.As(err, &de) {
+		named := *de
+		named.Op = name
+		return &named
+	}
+	return err
+}
+
+// inetAddr returns the address and port of an IPv4 or IPv6 socket
+// address; false for any other.
+func inetAddr(sa unix.Sockaddr) (netip.Addr, int, bool) {
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		return netip.AddrFrom4(sa.Addr), sa.Port, true
+	case *unix.SockaddrInet6:
+		return netip.AddrFrom16(sa.Addr).Unmap(), sa.Port, true
+	}
+	return netip.Addr{}, 0, false
 }
 
 // pushAddr pushes a socket address as scripts see it: host and port, or a

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"runtime"
 	"slices"
 	"time"
 
@@ -21,30 +22,43 @@ import (
 // A Socket is the value of a socket object: a socket descriptor that the
 // runtime's descriptor table records as owned by it. It implements
 // luaargs.Descriptor, so that a socket can be given wherever an fd is taken
-// (subprocess's stdin, stdout, stderr), and state.Owner.
+// (subprocess's stdin, stdout, stderr).
+//
+// What the script holds is the Socket; the table owns its socket (a
+// state.Owner), which is closed through the table once the script drops
+// the Socket unclosed (see state.Track).
 type Socket struct {
+	*socket
+}
+
+// socket is what a Socket holds. It must not refer to its Socket.
+type socket struct {
 	st      *state.State
 	fd      int // -1 once closed
 	family  int
 	typ     int
-	timeout time.Duration // negative: none (blocking); 0: non-blocking
+	timeout time.Duration   // negative: none (blocking); 0: non-blocking
+	bound   bool            // known to be bound, or a stream: a send cannot bind it (see sendable)
+	cleanup runtime.Cleanup // closes the socket when its Socket is dropped
 }
 
 // Fd returns the socket's descriptor, or -1 once it is closed.
-func (s *Socket) Fd() int { return s.fd }
+func (s *socket) Fd() int { return s.fd }
 
 // Release marks the socket closed: its descriptor is being closed by
 // number (os.close). A socket buffers nothing, so it has nothing to report.
-func (s *Socket) Release() error {
+func (s *socket) Release() error {
+	s.cleanup.Stop()
 	s.fd = -1
 	return nil
 }
 
 // close closes the socket; closing a closed socket does nothing.
-func (s *Socket) close() error {
+func (s *socket) close() error {
 	if s.fd < 0 {
 		return nil
 	}
+	s.cleanup.Stop()
 	fd := s.fd
 	s.fd = -1
 	s.st.Fds.Forget(fd)
@@ -53,7 +67,7 @@ func (s *Socket) close() error {
 
 // deadline returns when a call starting now must end, by the socket's
 // timeout; the zero time if it has none.
-func (s *Socket) deadline() time.Time {
+func (s *socket) deadline() time.Time {
 	if s.timeout < 0 {
 		return time.Time{}
 	}
@@ -68,7 +82,7 @@ func (s *Socket) deadline() time.Time {
 // (EAGAIN: another process took the data, or the socket came non-blocking
 // from elsewhere), do waits again. Timing out gives errTimeout, or EAGAIN
 // named op for a non-blocking socket (timeout 0), as in Python.
-func (s *Socket) do(write bool, op string, deadline time.Time, call func(flags int) error) error {
+func (s *socket) do(write bool, op string, deadline time.Time, call func(flags int) error) error {
 	poll := s.timeout >= 0 || s.st.Interruptible()
 	for {
 		flags := 0
@@ -88,7 +102,7 @@ func (s *Socket) do(write bool, op string, deadline time.Time, call func(flags i
 
 // wait waits until the socket is ready for reading (writing, if write is
 // set), until deadline, or until the runtime is interrupted.
-func (s *Socket) wait(write bool, op string, deadline time.Time) error {
+func (s *socket) wait(write bool, op string, deadline time.Time) error {
 	left := time.Duration(-1)
 	if s.timeout >= 0 {
 		left = max(time.Until(deadline), 0)
@@ -106,7 +120,7 @@ func (s *Socket) wait(write bool, op string, deadline time.Time) error {
 }
 
 // connect connects the socket to sa within its timeout.
-func (s *Socket) connect(sa unix.Sockaddr) error {
+func (s *socket) connect(sa unix.Sockaddr) error {
 	if s.timeout < 0 && !s.st.Interruptible() {
 		return inherit.Connect(s.fd, sa)
 	}
@@ -125,7 +139,8 @@ func (s *Socket) connect(sa unix.Sockaddr) error {
 // push wraps s, whose descriptor the caller has just created, in a socket
 // object, and records it in the runtime's descriptor table.
 func (l *lib) push(L *lua.LState, s *Socket) {
-	l.st.Fds.Add(s.fd, s)
+	l.st.Fds.Add(s.fd, s.socket)
+	s.cleanup = state.Track(l.st.Fds, s, s.fd, s.socket)
 	ud := L.NewUserData()
 	ud.Value = s
 	L.SetMetatable(ud, l.mt)
@@ -160,10 +175,9 @@ func sockToString(L *lua.LState) int {
 
 func (l *lib) sockBind(L *lua.LState) int {
 	s := checkSock(L, 1)
-	sa, release, err := l.sockaddr(L, s, 2, "bind")
+	sa, done, err := l.sockaddr(L, s, 2, "bind")
 	if err == nil {
-		err = inherit.Bind(s.fd, sa)
-		release()
+		err = done(inherit.Bind(s.fd, sa))
 	}
 	return pushResult(L, err)
 }
@@ -171,7 +185,47 @@ func (l *lib) sockBind(L *lua.LState) int {
 func (l *lib) sockListen(L *lua.LState) int {
 	s := checkSock(L, 1)
 	n := max(luaargs.OptInt(L, 2, backlog), 0)
+	if err := l.mayListen(s); err != nil {
+		return luaerr.PushError(L, err)
+	}
 	return pushResult(L, inherit.Listen(s.fd, n))
+}
+
+// mayListen checks a listen on s against the policy's listen grants: the
+// address s is bound to, or, if it is not bound, what listen would bind
+// it to: every address (0.0.0.0, or :: for IPv6) on a port the kernel
+// picks, which only a grant of any port on the unspecified address or on
+// any host allows.
+func (l *lib) mayListen(s *Socket) error {
+	if s.family != unix.AF_INET && s.family != unix.AF_INET6 {
+		return nil // a unix socket must be bound to listen
+	}
+	sa, err := inherit.Getsockname(s.fd)
+	if err != nil {
+		return err
+	}
+	ip, port, ok := inetAddr(sa)
+	if !ok {
+		return nil
+	}
+	return l.allowedAs("listen", "bind", ip.String(), ip, port)
+}
+
+// sendable returns nil unless a send on s with no address would make the
+// kernel bind it first (see inherit.CheckAutobind): then EDESTADDRREQ,
+// the kernel's own error, without the socket being left bound to a port
+// on every address, where anyone could send to it and no listen grant
+// was asked. Once s is known to be bound, or is a stream, it is not
+// asked again.
+func (s *socket) sendable(op string) error {
+	if s.bound || s.family == unix.AF_UNIX {
+		return nil
+	}
+	if err := inherit.CheckAutobind(s.fd, op); err != nil {
+		return err
+	}
+	s.bound = true
+	return nil
 }
 
 // sockAccept accepts a connection: conn, host, port, or conn, path. The
@@ -191,22 +245,21 @@ func (l *lib) sockAccept(L *lua.LState) int {
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	l.push(L, &Socket{st: l.st, fd: nfd, family: s.family, typ: s.typ, timeout: -1})
+	l.push(L, &Socket{&socket{st: l.st, fd: nfd, family: s.family, typ: s.typ, timeout: -1}})
 	return 1 + pushAddr(L, sa)
 }
 
 func (l *lib) sockConnect(L *lua.LState) int {
 	s := checkSock(L, 1)
-	sa, release, err := l.sockaddr(L, s, 2, "connect")
+	sa, done, err := l.sockaddr(L, s, 2, "connect")
 	if err == nil {
-		err = s.connect(sa)
-		release()
+		err = done(s.connect(sa))
 	}
 	return pushResult(L, err)
 }
 
 // send sends what it can of p, within deadline.
-func (s *Socket) send(p []byte, deadline time.Time) (n int, err error) {
+func (s *socket) send(p []byte, deadline time.Time) (n int, err error) {
 	err = s.do(true, "send", deadline, func(flags int) (err error) {
 		n, err = inherit.Send(s.fd, p, flags)
 		return err
@@ -217,6 +270,9 @@ func (s *Socket) send(p []byte, deadline time.Time) (n int, err error) {
 func (l *lib) sockSend(L *lua.LState) int {
 	s := checkSock(L, 1)
 	data := luaargs.CheckString(L, 2)
+	if err := s.sendable("send"); err != nil {
+		return luaerr.PushError(L, err)
+	}
 	n, err := s.send(bytesOf(data), s.deadline())
 	if err != nil {
 		return luaerr.PushError(L, err)
@@ -230,6 +286,9 @@ func (l *lib) sockSend(L *lua.LState) int {
 func (l *lib) sockSendall(L *lua.LState) int {
 	s := checkSock(L, 1)
 	p := bytesOf(luaargs.CheckString(L, 2))
+	if err := s.sendable("send"); err != nil {
+		return luaerr.PushError(L, err)
+	}
 	deadline := s.deadline()
 	for len(p) > 0 {
 		n, err := s.send(p, deadline)
@@ -245,16 +304,15 @@ func (l *lib) sockSendall(L *lua.LState) int {
 func (l *lib) sockSendto(L *lua.LState) int {
 	s := checkSock(L, 1)
 	data := luaargs.CheckString(L, 2)
-	sa, release, err := l.sockaddr(L, s, 3, "sendto")
+	sa, done, err := l.sockaddr(L, s, 3, "sendto")
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	defer release()
 	var n int
-	err = s.do(true, "sendto", s.deadline(), func(flags int) (err error) {
+	err = done(s.do(true, "sendto", s.deadline(), func(flags int) (err error) {
 		n, err = inherit.SendTo(s.fd, bytesOf(data), flags, sa)
 		return err
-	})
+	}))
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
@@ -346,7 +404,7 @@ func (l *lib) sockDup(L *lua.LState) int {
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	l.push(L, &Socket{st: l.st, fd: nfd, family: s.family, typ: s.typ, timeout: s.timeout})
+	l.push(L, &Socket{&socket{st: l.st, fd: nfd, family: s.family, typ: s.typ, timeout: s.timeout}})
 	return 1
 }
 

@@ -189,7 +189,7 @@ func (l *lib) socketSocket(L *lua.LState) int {
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	l.push(L, &Socket{st: l.st, fd: fd, family: family, typ: typ, timeout: -1})
+	l.push(L, &Socket{&socket{st: l.st, fd: fd, family: family, typ: typ, timeout: -1}})
 	return 1
 }
 
@@ -200,8 +200,8 @@ func (l *lib) socketSocketpair(L *lua.LState) int {
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	l.push(L, &Socket{st: l.st, fd: fds[0], family: family, typ: typ, timeout: -1})
-	l.push(L, &Socket{st: l.st, fd: fds[1], family: family, typ: typ, timeout: -1})
+	l.push(L, &Socket{&socket{st: l.st, fd: fds[0], family: family, typ: typ, timeout: -1}})
+	l.push(L, &Socket{&socket{st: l.st, fd: fds[1], family: family, typ: typ, timeout: -1}})
 	return 2
 }
 
@@ -236,7 +236,7 @@ func (l *lib) socketFromfd(L *lua.LState) int {
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	l.push(L, &Socket{st: l.st, fd: nfd, family: family, typ: typ, timeout: -1})
+	l.push(L, &Socket{&socket{st: l.st, fd: nfd, family: family, typ: typ, timeout: -1}})
 	return 1
 }
 
@@ -261,7 +261,7 @@ func (l *lib) socketCreateConnection(L *lua.LState) int {
 		if err != nil {
 			break // EMFILE and the like: no other address will do better
 		}
-		s := &Socket{st: l.st, fd: fd, family: family, typ: unix.SOCK_STREAM, timeout: timeout}
+		s := &Socket{&socket{st: l.st, fd: fd, family: family, typ: unix.SOCK_STREAM, timeout: timeout}}
 		if err = s.connect(sockaddrOf(ip, port)); err == nil {
 			l.push(L, s)
 			return 1
@@ -310,7 +310,7 @@ func (l *lib) socketCreateServer(L *lua.LState) int {
 		inherit.Close(fd)
 		return luaerr.PushError(L, err)
 	}
-	l.push(L, &Socket{st: l.st, fd: fd, family: family, typ: unix.SOCK_STREAM, timeout: -1})
+	l.push(L, &Socket{&socket{st: l.st, fd: fd, family: family, typ: unix.SOCK_STREAM, timeout: -1}})
 	return 1
 }
 
@@ -343,6 +343,9 @@ func (l *lib) socketSendFds(L *lua.LState) int {
 			return luaerr.PushError(L, err)
 		}
 	}
+	if err := s.sendable("sendmsg"); err != nil {
+		return luaerr.PushError(L, err)
+	}
 	var n int
 	err := s.do(true, "sendmsg", s.deadline(), func(int) (err error) {
 		// SendFds has no MSG_DONTWAIT: after the wait it may block
@@ -357,8 +360,47 @@ func (l *lib) socketSendFds(L *lua.LState) int {
 	return 1
 }
 
+// mayReceive checks the IPv4 and IPv6 sockets among descriptors a peer
+// passed against the policy, as if the script had made them what they
+// are: a listening socket, or one bound and not connected (which anyone
+// may send to), needs a listen grant for its address; a connected one, a
+// connect grant for its peer. A unix socket, an unbound one and any other
+// descriptor pass: what the script does with them later is checked then.
+func (l *lib) mayReceive(fds []int) error {
+	for _, fd := range fds {
+		family, _, err := inherit.SocketType(fd)
+		if err != nil || family != unix.AF_INET && family != unix.AF_INET6 {
+			continue
+		}
+		local, err := inherit.Getsockname(fd)
+		if err != nil {
+			return err
+		}
+		ip, port, _ := inetAddr(local)
+		op := "bind"
+		listening, err := inherit.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ACCEPTCONN)
+		if err != nil {
+			return err
+		}
+		if listening == 0 {
+			if peer, err := inherit.Getpeername(fd); err == nil {
+				ip, port, _ = inetAddr(peer)
+				op = "connect"
+			} else if port == 0 {
+				continue // unbound
+			}
+		}
+		if err := l.allowedAs("recv_fds", op, ip.String(), ip, port); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // socketRecvFds receives up to bufsize bytes and up to maxfds descriptors,
-// each non-inheritable and recorded as the runtime's. The third result
+// each non-inheritable and recorded as the runtime's. If the policy
+// refuses one of them (see mayReceive), all are closed and the call
+// fails: the data received with them is lost. The third result
 // reports that the sender passed more descriptors than maxfds (the kernel
 // closed the rest).
 func (l *lib) socketRecvFds(L *lua.LState) int {
@@ -389,6 +431,12 @@ func (l *lib) socketRecvFds(L *lua.LState) int {
 			inherit.Close(fd)
 		}
 		fds, truncated = fds[:maxfds], true
+	}
+	if err := l.mayReceive(fds); err != nil {
+		for _, fd := range fds {
+			inherit.Close(fd)
+		}
+		return luaerr.PushError(L, err)
 	}
 	t := L.CreateTable(len(fds), 0)
 	for _, fd := range fds {

@@ -2,6 +2,7 @@ package subprocess
 
 import (
 	"fmt"
+	"runtime"
 	"syscall"
 
 	"github.com/safesh/safesh/internal/luaargs"
@@ -32,6 +33,9 @@ func (l *lib) newProc(L *lua.LState, s *spec, c *spawn.Child) *lua.LUserData {
 			pr.files[i] = iomod.NewFile(L, fd, fmt.Sprintf("pid %d %s", c.Pid, names[i]), i != 0, i == 0)
 		}
 	}
+	// Dropped unwaited, the child is reaped once it has exited (its pipes
+	// are files, closed when they are dropped in turn).
+	runtime.AddCleanup(pr, (*spawn.Child).Abandon, c)
 	ud := L.NewUserData()
 	ud.Value = pr
 	ud.Metatable = l.procMT

@@ -32,6 +32,38 @@ eq(f:read(1), nil, "count at end of file")
 eq(f:read(0), nil, "read(0) at end of file")
 f:close()
 
+-- *n reads as C Lua 5.1's fscanf("%lf") with glibc: what it took is
+-- consumed even past the number, and "inf", "nan" are numbers. Each case:
+-- input, the number (as show gives it) and what is left. Generated with
+-- lua5.1; TestReadNumberMatchesLua51 compares many more with it directly.
+local function show(n)
+  if n == nil then return "nil" end
+  if n ~= n then return "nan" end
+  if n == 1/0 then return "inf" elseif n == -1/0 then return "-inf" end
+  if n == 0 and 1/n < 0 then return "-0" end
+  return string.format("%.17g", n)
+end
+for _, c in ipairs({
+  {"inf", "inf", ""}, {"-inf", "-inf", ""}, {"+INF", "inf", ""}, {"infinity", "inf", ""},
+  {"iNfInItYx", "inf", "x"}, {"infx", "inf", "x"}, {"infin", "nil", ""}, {"infix", "nil", ""},
+  {"in", "nil", ""}, {"inx", "nil", ""}, {"nan", "nan", ""}, {"-nan", "nan", ""}, {"NaN", "nan", ""},
+  {"nan(1)", "nan", "(1)"}, {"nax", "nil", ""}, {"1e", "1", ""}, {"1e+", "1", ""}, {"1ex", "1", "x"},
+  {"1E+5", "100000", ""}, {".e1", "nil", "e1"}, {".5e", "0.5", ""}, {"e5", "nil", "e5"}, {".", "nil", ""},
+  {"-", "nil", ""}, {"--1", "nil", "-1"}, {"  -  1", "nil", "  1"}, {"5.", "5", ""}, {"1..2", "1", ".2"},
+  {"1e1e1", "10", "e1"}, {"0x1p3", "8", ""}, {"0X1P-2", "0.25", ""}, {"0x1.8", "1.5", ""},
+  {"0x.8", "0.5", ""}, {"0x1e3", "483", ""}, {"0x", "nil", ""}, {"0xg", "nil", "g"}, {"0x.", "0", ""},
+  {"0x.p1", "0", "p1"}, {"0x1p", "1", ""}, {"00x1", "0", "x1"}, {"-0x10", "-16", ""}, {"-0", "-0", ""},
+  {"1e400", "inf", ""}, {"0x1p-1074", "4.9406564584124654e-324", ""}, {"\n\t7 ", "7", " "},
+}) do
+  local name = T.tmpdir .. "/number"
+  local w = assert(io.open(name, "w")) w:write(c[1]) w:close()
+  local r = assert(io.open(name))
+  local n = r:read("*n")
+  eq(show(n), c[2], "*n of " .. string.format("%q", c[1]))
+  eq(r:read("*a"), c[3], "what *n of " .. string.format("%q", c[1]) .. " left")
+  r:close()
+end
+
 -- several formats in one call, stopping at the first failure
 f = assert(io.open(path))
 local a, b, c = f:read("*l", 3, "*l")

@@ -293,3 +293,13 @@ local byfd = assert(socket.socket())
 eq(os.close(byfd:fileno()), true, "os.close on a socket's fd")
 raises("socket is closed", function() return byfd:send("x") end)
 eq(byfd:close(), true, "close after os.close")
+
+-- a send with nowhere to go on a datagram socket fails with the kernel's
+-- EDESTADDRREQ, without the kernel binding the socket to a port first
+for _, family in ipairs({"inet", "inet6"}) do
+  local u = assert(socket.socket(family, "dgram"))
+  fails("EDESTADDRREQ", "^send: ", u.send, u, "x")
+  fails("EDESTADDRREQ", "^write: ", os.write, u:fileno(), "x")
+  eq(select(2, u:getsockname()), 0, family .. " datagram socket still unbound")
+  u:close()
+end

@@ -140,7 +140,7 @@ func Main(args []string, stdout, stderr goio.Writer) int {
 
 // run runs what the command line asks for, in a runtime that is the whole
 // process: os.exit ends it.
-func (cl *commandLine) run(stdout, stderr goio.Writer) int {
+func (cl *commandLine) run(stdout, stderr goio.Writer) (code int) {
 	opts := []runtime.Option{runtime.Unrestricted(), runtime.ExitProcess()}
 	if cl.script >= 0 {
 		opts = append(opts, runtime.WithCommandLine(cl.args, cl.script))
@@ -152,7 +152,16 @@ func (cl *commandLine) run(stdout, stderr goio.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", progname, err)
 		return ExitError
 	}
-	defer r.Close()
+	defer func() {
+		// Close writes out the files the script left open, as C's exit
+		// does: what it could not write is reported.
+		if err := r.Close(); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", progname, err)
+			if code == ExitOK {
+				code = ExitError
+			}
+		}
+	}()
 	ctx := context.Background()
 
 	// With -i, an error in what runs before the session is reported, and

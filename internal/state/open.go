@@ -1,0 +1,30 @@
+package state
+
+import (
+	"errors"
+	"syscall"
+)
+
+// Open opens path through the runtime's policy, as policy.Policy.Open
+// does. When the runtime can be interrupted, an open that would wait in
+// the kernel for a peer (a FIFO with no writer yet, opened to read, or
+// with no reader, opened to write) waits interruptibly instead, and gives
+// luaerr.ErrInterrupted when the runtime is interrupted; see openWaiting.
+//
+// If the process is out of descriptors (EMFILE, ENFILE), Open collects
+// the files the scripts dropped unclosed (Collect) and tries once more.
+func (st *State) Open(path string, flags int, perm uint32) (int, error) {
+	fd, err := st.open(path, flags, perm)
+	if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
+		st.Collect()
+		fd, err = st.open(path, flags, perm)
+	}
+	return fd, err
+}
+
+func (st *State) open(path string, flags int, perm uint32) (int, error) {
+	if !st.Interruptible() || flags&syscall.O_NONBLOCK != 0 {
+		return st.Policy.Open(path, flags, perm)
+	}
+	return st.openWaiting(path, flags, perm)
+}
