@@ -36,6 +36,9 @@ func (r *Root) openPath(op, path string, follow bool) (int, error) {
 	if err != nil {
 		return -1, &fs.PathError{Op: op, Path: path, Err: err}
 	}
+	if err := r.checked(op, path, fd); err != nil {
+		return -1, err
+	}
 	return fd, nil
 }
 
@@ -66,6 +69,9 @@ func (r *Root) Stat(path string, follow bool) (FileStat, error) {
 func (r *Root) inParent(op, path string, fn func(dirfd int, base string) error) error {
 	pfd, base, err := r.parent(op, path)
 	if err != nil {
+		return err
+	}
+	if err := r.checked(op, path, pfd); err != nil {
 		return err
 	}
 	defer unix.Close(pfd)
@@ -203,6 +209,9 @@ func (r *Root) Truncate(path string, size int64) error {
 	if err != nil {
 		return named(err, "truncate", path)
 	}
+	if err := r.checked("truncate", path, fd); err != nil {
+		return err
+	}
 	defer unix.Close(fd)
 	if err := ignoringEINTR(func() error { return unix.Ftruncate(fd, size) }); err != nil {
 		return &fs.PathError{Op: "truncate", Path: path, Err: err}
@@ -232,5 +241,12 @@ func (r *Root) OpenDir(path string, nofollow bool) (int, error) {
 	if nofollow {
 		flag |= unix.O_NOFOLLOW
 	}
-	return r.Open(path, flag, 0)
+	fd, err := r.Open(path, flag, 0)
+	if err != nil {
+		return -1, err
+	}
+	if err := r.checked("open", path, fd); err != nil {
+		return -1, err
+	}
+	return fd, nil
 }

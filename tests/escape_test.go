@@ -803,6 +803,21 @@ func TestOwnProcRefused(t *testing.T) {
 		`return io.open("` + dir + `/environ-link")`,
 		`return io.lines("/proc/self/environ")`,
 		`return loadfile("/proc/self/environ")`,
+		`return os.stat("/proc/self/environ")`,
+		`return os.lstat("/proc/self/mem")`,
+		`return os.stat("` + dir + `/environ-link")`,
+		`return os.listdir("/proc/self/fd")`,
+		`return os.listdir("/proc/self")`,
+		`return os.scandir("/proc/thread-self/fd")`,
+		`return os.readlink("/proc/self/fd/0")`,
+		`return os.readlink("/proc/self/exe")`,
+		`return os.readlink("/proc/` + pid + `/cwd")`,
+		`return os.path.exists("/proc/self/environ")`,
+		`return os.path.getsize("/proc/self/maps")`,
+		`return os.access("/proc/self/environ", "r")`,
+		`return #os.glob("/proc/self/fd/*") > 0 or nil`,
+		`return #os.glob("/proc/` + pid + `/*") > 0 or nil`,
+		`return require("shutil").disk_usage("/proc/self/fd")`,
 	} {
 		res, err := r.Call(context.Background(), mustLoad(t, r, code))
 		if err != nil {
@@ -818,7 +833,10 @@ func TestOwnProcRefused(t *testing.T) {
 	if err := r.DoString(context.Background(), `
 		assert(io.open("/proc/cpuinfo")):close()
 		assert(io.open("/proc/1/stat")):close()
-		assert(io.open("/etc/hostname")):close()`, "allowed"); err != nil {
+		assert(io.open("/etc/hostname")):close()
+		assert(os.stat("/proc/cpuinfo") and os.stat("/proc/1"))
+		assert(#os.listdir("/proc") > 0)
+		assert(os.readlink("/proc/self"))`, "allowed"); err != nil {
 		t.Fatal(describe(err))
 	}
 }

@@ -21,6 +21,24 @@ func (g *Grants) workdir() string {
 	return g.roots[0].path
 }
 
+// errOwnProc refuses the process's own /proc entries (see Open), to the
+// file system calls of this file, which inherit.Root asks through
+// refuseOwnProc on the descriptor of what they act on.
+var errOwnProc = ownProc{}
+
+type ownProc struct{}
+
+func (ownProc) Error() string        { return "permission denied (the process's own /proc entries)" }
+func (ownProc) Is(target error) bool { return target == syscall.EACCES }
+func (ownProc) Unwrap() error        { return syscall.EACCES }
+
+func refuseOwnProc(fd int) error {
+	if inherit.OwnProcEntry(fd) {
+		return errOwnProc
+	}
+	return nil
+}
+
 // linkErr names the script's own paths in an error of a call that takes
 // two (symlink, link), and turns a refusal to leave a root into a denial.
 func linkErr(op, old, new string, err error) error {
@@ -172,10 +190,9 @@ func (g *Grants) Access(path string, mode uint32) bool {
 	return r.Access(rel, mode)
 }
 
-// FileMode keeps only the permission bits: a script cannot make a file
-// set-uid or set-gid (which a child run as another user would trust), nor
-// sticky.
-func (g *Grants) FileMode(perm uint32) uint32 { return perm & 0o777 }
+// FileMode is FilePerm: a script cannot make a file set-uid or set-gid
+// (which a child run as another user would trust), nor sticky.
+func (g *Grants) FileMode(perm uint32) uint32 { return g.FilePerm(perm) }
 
 // ChangeFd allows changing only a file the script opened for writing: a
 // descriptor opened for reading (of a read-only directory, or granted

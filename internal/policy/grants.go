@@ -76,7 +76,11 @@ func (g *Grants) addRoot(dir string, writable bool) error {
 	if err != nil {
 		return err
 	}
-	g.roots = append(g.roots, &root{Root: ir, path: abs, writable: writable, proc: inherit.ProcBeneath(abs)})
+	proc := inherit.ProcBeneath(abs)
+	if proc {
+		ir.SetCheck(refuseOwnProc) // for the calls of fs_grants.go
+	}
+	g.roots = append(g.roots, &root{Root: ir, path: abs, writable: writable, proc: proc})
 	return nil
 }
 
