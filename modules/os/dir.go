@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io/fs"
 	"runtime"
-	"sync"
 
 	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/luaargs"
@@ -27,7 +26,6 @@ func readDirError(path string, err error) error {
 // the directory gives them, without "." and "..".
 func (l *lib) listdir(L *lua.LState) int {
 	path := luaargs.OptPath(L, 1, ".")
-	l.closeAbandoned()
 	fd, err := l.st.Policy.OpenDir(path, false)
 	if err != nil {
 		return luaerr.PushError(L, err)
@@ -141,37 +139,10 @@ func (s *dirStream) read() (dirEntry, bool, error) {
 
 // A scanHandle is what the script holds of a dirStream: the iterator
 // function, and the handle scandir returns as its fourth value. When
-// neither is reachable any more (a loop that broke), a cleanup hands the
-// stream to the next os.scandir or os.listdir, which closes it on the
-// script's goroutine; the descriptor table is never touched from
-// another.
+// neither is reachable any more (a loop that broke), the descriptor table
+// releases the stream (see state.Track).
 type scanHandle struct {
 	s *dirStream
-}
-
-// abandoned are the streams whose handles were collected, for the next
-// call of this runtime's to close.
-type abandoned struct {
-	mu      sync.Mutex
-	streams []*dirStream
-}
-
-func (a *abandoned) add(s *dirStream) {
-	a.mu.Lock()
-	a.streams = append(a.streams, s)
-	a.mu.Unlock()
-}
-
-// closeAbandoned closes the streams of loops that were left, whose
-// iterators the garbage collector has found unreachable.
-func (l *lib) closeAbandoned() {
-	l.abandoned.mu.Lock()
-	streams := l.abandoned.streams
-	l.abandoned.streams = nil
-	l.abandoned.mu.Unlock()
-	for _, s := range streams {
-		s.close()
-	}
 }
 
 // scandir is os.scandir([path]): an iterator for a generic for over the
@@ -184,7 +155,6 @@ func (l *lib) closeAbandoned() {
 // io.lines returns a closing value.
 func (l *lib) scandir(L *lua.LState) int {
 	path := luaargs.OptPath(L, 1, ".")
-	l.closeAbandoned()
 	fd, err := l.st.Policy.OpenDir(path, false)
 	if err != nil {
 		return luaerr.PushError(L, err)
@@ -198,7 +168,9 @@ func (l *lib) scandir(L *lua.LState) int {
 		return luaerr.PushError(L, readDirError(path, err))
 	}
 	h := &scanHandle{s: s}
-	s.cleanup = runtime.AddCleanup(h, func(s *dirStream) { l.abandoned.add(s) }, s)
+	if s.fd >= 0 {
+		s.cleanup = state.Track(l.st.Fds, h, s.fd, s)
+	}
 	iter := L.NewFunction(func(L *lua.LState) int { return h.next(L) })
 	ud := L.NewUserData()
 	ud.Value = h

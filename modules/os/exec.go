@@ -47,20 +47,9 @@ func (l *lib) exec(L *lua.LState) int {
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	l.flushFiles()
-	return luaerr.PushError(L, inherit.Exec(path, argv, env, dir))
-}
-
-// flushFiles writes out what the script's files buffered, the standard
-// output and error first: a program that replaces the process must not
-// lose it. Errors are left for the files to report, if the exec fails.
-func (l *lib) flushFiles() {
+	// What the script's files buffered, as exit writes it out: errors
+	// are left for the files to report, if the exec fails.
 	l.st.FlushStdout()
-	for _, fd := range l.st.Fds.Fds() {
-		if owner, _ := l.st.Fds.Owner(fd); owner != nil {
-			if f, isFlusher := owner.(interface{ Flush() error }); isFlusher {
-				f.Flush()
-			}
-		}
-	}
+	l.st.Fds.FlushAll(false)
+	return luaerr.PushError(L, inherit.Exec(path, argv, env, dir))
 }

@@ -16,7 +16,6 @@ import (
 // cannot be read are passed over.
 func (l *lib) glob(L *lua.LState) int {
 	pattern := luaargs.CheckString(L, 1)
-	l.closeAbandoned()
 	g := &globber{l: l}
 	var out []string
 	skipEmpty := pattern == "" || len(pattern) >= 2 && pattern[:2] == "**" && (len(pattern) == 2 || pattern[2] == '/')

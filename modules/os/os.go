@@ -44,10 +44,9 @@ import (
 
 // lib is the os module of one runtime.
 type lib struct {
-	st        *state.State
-	buf       []byte // os.read's buffer for reads of up to 64 KiB
-	abandoned abandoned
-	scanMT    *lua.LTable // the metatable of os.scandir's handles
+	st     *state.State
+	buf    []byte      // os.read's buffer for reads of up to 64 KiB
+	scanMT *lua.LTable // the metatable of os.scandir's handles
 }
 
 // globalOs returns the global os table, which the runtime has filled with
