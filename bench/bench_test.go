@@ -3,6 +3,7 @@
 package bench
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,33 @@ func TestWorkloadsRun(t *testing.T) {
 		}
 		if _, err := RunLua(w, 3, dir); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestFsWorkloadsRun runs every file system comparison in all its forms
+// at a small size, so that they cannot rot; go run ./bench/compare -fs
+// runs them at full size.
+func TestFsWorkloadsRun(t *testing.T) {
+	dir := t.TempDir()
+	python, _ := exec.LookPath("python3")
+	for _, w := range FsWorkloads {
+		size := 300
+		if w.Size > 1<<20 {
+			size = 1 << 20
+		}
+		if _, err := RunFsLua(w, size, dir); err != nil {
+			t.Error(err)
+		}
+		if python != "" {
+			if _, err := RunFsPython(python, w, size, dir); err != nil {
+				t.Error(err)
+			}
+		}
+		if w.Shell != "" {
+			if _, err := RunFsShell(w, size, dir); err != nil {
+				t.Error(err)
+			}
 		}
 	}
 }

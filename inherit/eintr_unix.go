@@ -7,7 +7,8 @@ import "golang.org/x/sys/unix"
 // ignoringEINTR calls fn until it returns something other than EINTR: a
 // signal arrived while the call waited, and nothing was done yet. Every
 // interruptible call in this package goes through it or ignoringEINTR2,
-// except close, which must never be retried (see Close).
+// except close, which must never be retried (see Close), and Fstatat,
+// which loops by hand to keep its buffer off the heap.
 func ignoringEINTR(fn func() error) error {
 	for {
 		if err := fn(); err != unix.EINTR {

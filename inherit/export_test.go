@@ -8,3 +8,7 @@ func SetForceFallback(on bool) (restore func()) {
 	old := forceFallback.Swap(on)
 	return func() { forceFallback.Store(old) }
 }
+
+// OpenRootFallback opens dir as a Root on Go's os.Root, as on kernels
+// without openat2.
+func OpenRootFallback(dir string) (*Root, error) { return openRootFallback(dir) }

@@ -17,9 +17,29 @@ import (
 // RESOLVE_BENEATH and RESOLVE_NO_MAGICLINKS); elsewhere, and on kernels
 // before 5.6, Go's os.Root does.
 type Root struct {
-	name string   // the directory as given, for errors
-	fd   int      // an O_PATH descriptor of it, or -1
-	root *os.Root // the fallback, or nil
+	name  string   // the directory as given, for errors
+	fd    int      // an O_PATH descriptor of it, or -1
+	root  *os.Root // the fallback, or nil
+	check func(fd int) error
+}
+
+// SetCheck makes the file system calls beyond Open, Remove and Rename
+// (Stat, Mkdir, Readlink, Chmod, OpenDir, ...) ask check about the file
+// or directory they act on, or the directory of the name they act on,
+// once it is open and before they act: an error from check is the call's
+// error. (Only Linux's openat2 Root has descriptors to ask about.)
+func (r *Root) SetCheck(check func(fd int) error) { r.check = check }
+
+// checked asks the check about fd, which is closed on a refusal.
+func (r *Root) checked(op, path string, fd int) error {
+	if r.check == nil {
+		return nil
+	}
+	if err := r.check(fd); err != nil {
+		Close(fd)
+		return &fs.PathError{Op: op, Path: path, Err: err}
+	}
+	return nil
 }
 
 // Name returns the directory the Root was opened with.

@@ -6,8 +6,11 @@ import (
 
 	iomod "github.com/safesh/safesh/modules/io"
 	osmod "github.com/safesh/safesh/modules/os"
+	"github.com/safesh/safesh/modules/shlex"
+	"github.com/safesh/safesh/modules/shutil"
 	"github.com/safesh/safesh/modules/socket"
 	"github.com/safesh/safesh/modules/subprocess"
+	timemod "github.com/safesh/safesh/modules/time"
 	lua "github.com/yuin/gopher-lua"
 )
 
@@ -39,6 +42,9 @@ var modules = []struct {
 	{"os", osmod.Loader, true},
 	{"socket", socket.Loader, false},
 	{"subprocess", subprocess.Loader, false},
+	{"time", timemod.Loader, false},
+	{"shutil", shutil.Loader, false},
+	{"shlex", shlex.Loader, false},
 }
 
 // Modules returns the names of safesh's modules, which WithModules takes.

@@ -275,6 +275,7 @@ func New(opts ...Option) (*Runtime, error) {
 	})
 	r := &Runtime{l: L, st: state.New(p), cfg: cfg}
 	r.st.Exit = r.exit
+	r.st.OwnsProcess = cfg.exitProcess
 	state.Install(L, r.st)
 	err := r.grantFiles()
 	if err == nil {

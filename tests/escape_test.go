@@ -132,7 +132,103 @@ var escapeCases = []struct {
 	{"abstract unix socket", `local s = require("socket").socket("unix") return s:bind("\0abstract")`},
 	{"unix bind with a NUL in the path", `local s = require("socket").socket("unix") return s:bind(RW .. "/short\0junk")`},
 	{"unix connect with a NUL in the path", `local s = require("socket").socket("unix") return s:connect(RW .. "/x\0")`},
+	// The file system calls of os.
+	{"stat outside", `return os.stat(OUT .. "/secret")`},
+	{"lstat via dotdot", `return os.lstat(ROOT .. "/../out/secret")`},
+	{"stat through a link", `return os.stat(ROOT .. "/abs-link")`},
+	{"stat through a relative link", `return os.stat(ROOT .. "/rel-link")`},
+	{"stat proc self root", `return os.stat("/proc/self/root/etc/passwd")`},
+	{"listdir outside", `return os.listdir(OUT)`},
+	{"listdir through a link", `return os.listdir(ROOT .. "/dir-link")`},
+	{"listdir proc self cwd", `return os.listdir("/proc/self/cwd")`},
+	{"scandir outside", `return os.scandir(OUT)`},
+	{"scandir via dotdot", `return os.scandir("..")`},
+	{"glob outside", `return #os.glob(OUT .. "/*") > 0 or nil`},
+	{"glob through a link", `return #os.glob(ROOT .. "/dir-link/*") > 0 or nil`},
+	{"glob ** through a link", `return #os.glob(ROOT .. "/**/secret") > 0 or nil`},
+	{"glob literal outside", `return #os.glob(OUT .. "/secret") > 0 or nil`},
+	{"exists outside", `return os.path.exists(OUT .. "/secret")`},
+	{"isdir through a link", `return os.path.isdir(ROOT .. "/dir-link")`},
+	{"getsize outside", `return os.path.getsize(OUT .. "/secret")`},
+	{"readlink outside", `return os.readlink("/proc/self/exe")`},
+	{"realpath outside", `return os.realpath("/proc/self/exe") ~= "/proc/self/exe" or nil`},
+	{"access outside", `return os.access(OUT .. "/secret", "r")`},
+	{"access write read-only", `return os.access(ROOT .. "/data.txt", "w")`},
+	{"mkdir in read-only", `return os.mkdir(ROOT .. "/newdir")`},
+	{"mkdir through a link", `return os.mkdir(RW .. "/dir-link/planted")`},
+	{"mkdir outside", `return os.mkdir(OUT .. "/planted")`},
+	{"makedirs outside", `return os.makedirs(OUT .. "/planted/deep")`},
+	{"makedirs via dotdot", `return os.makedirs(RW .. "/../out/planted")`},
+	{"rmdir read-only", `return os.rmdir(ROOT .. "/sub")`},
+	{"rmdir the root", `return os.rmdir(RW)`},
+	{"unlink read-only", `return os.unlink(ROOT .. "/data.txt")`},
+	{"unlink through a link", `return os.unlink(RW .. "/dir-link/secret")`},
+	{"replace out", `io.open(RW .. "/r", "w"):close() return os.replace(RW .. "/r", OUT .. "/planted")`},
+	{"replace in", `return os.replace(OUT .. "/secret", RW .. "/stolen")`},
+	{"symlink in read-only", `return os.symlink("/etc/passwd", ROOT .. "/planted")`},
+	{"symlink out, then open", `os.symlink(OUT .. "/secret", RW .. "/s1") return io.open(RW .. "/s1")`},
+	{"relative symlink out, then open", `os.symlink("../out/secret", RW .. "/s2") return io.open(RW .. "/s2")`},
+	{"symlink to proc, then open", `os.symlink("/proc/self/root/etc/passwd", RW .. "/s3") return io.open(RW .. "/s3")`},
+	{"symlink out, then write", `os.symlink(OUT .. "/planted", RW .. "/s4") return io.open(RW .. "/s4", "w")`},
+	{"symlink out, then mkdir", `os.symlink(OUT, RW .. "/s5") return os.mkdir(RW .. "/s5/planted")`},
+	{"link a read-only file", `return os.link(ROOT .. "/data.txt", RW .. "/hard")`},
+	{"link from outside", `return os.link(OUT .. "/secret", RW .. "/hard")`},
+	{"link to outside", `io.open(RW .. "/l", "w"):close() return os.link(RW .. "/l", OUT .. "/planted")`},
+	{"link through a link", `return os.link(RW .. "/dir-link/secret", RW .. "/hard")`},
+	{"chmod read-only", `return os.chmod(ROOT .. "/data.txt", 511)`},
+	{"chmod through a link", `return os.chmod(RW .. "/abs-link", 511)`},
+	{"chmod set-uid", `io.open(RW .. "/su", "w"):close() os.chmod(RW .. "/su", 2541) return os.stat(RW .. "/su").perm >= 512 or nil`},
+	{"mkdir sticky", `os.mkdir(RW .. "/sg", 1000) return os.stat(RW .. "/sg").perm >= 512 or nil`},
+	{"fchmod set-uid", `local fd = os.open(RW .. "/fsu", "w") os.chmod(fd, 2541) return os.stat(fd).perm >= 512 or nil`},
+	{"fchmod a read-only descriptor", `local fd = os.open(ROOT .. "/data.txt", "r") return os.chmod(fd, 511)`},
+	{"fchown a read-only descriptor", `local fd = os.open(ROOT .. "/data.txt", "r") return os.chown(fd, -1, -1)`},
+	{"ftruncate a read-only descriptor", `local fd = os.open(ROOT .. "/data.txt", "r") return os.truncate(fd, 0)`},
+	{"chown read-only", `return os.chown(ROOT .. "/data.txt", -1, -1)`},
+	{"utime read-only", `return os.utime(ROOT .. "/data.txt")`},
+	{"utime through a link", `return os.utime(RW .. "/abs-link")`},
+	{"truncate a read-only file", `return os.truncate(ROOT .. "/data.txt", 0)`},
+	{"truncate through a link", `return os.truncate(RW .. "/abs-link", 0)`},
+	{"chdir outside", `return os.chdir(OUT)`},
+	{"chdir through a link", `return os.chdir(ROOT .. "/dir-link")`},
+	{"chdir, then dotdot", `os.chdir(ROOT .. "/sub") return io.open("../../out/secret")`},
+	{"chdir, then relative write", `os.chdir(ROOT .. "/sub") return io.open("planted", "w")`},
+	{"umask", `return os.umask(0)`},
+	// shutil.
+	{"copyfile from outside", `return require("shutil").copyfile(OUT .. "/secret", RW .. "/stolen")`},
+	{"copyfile through a link", `return require("shutil").copyfile(ROOT .. "/abs-link", RW .. "/stolen")`},
+	{"copyfile to outside", `return require("shutil").copyfile(ROOT .. "/data.txt", OUT .. "/planted")`},
+	{"copyfile into read-only", `return require("shutil").copyfile(RW .. "/../rw/x", ROOT .. "/planted")`},
+	{"copyfile onto a link out", `return require("shutil").copyfile(ROOT .. "/data.txt", RW .. "/abs-link")`},
+	{"copy into a link to a directory out", `return require("shutil").copy(ROOT .. "/data.txt", RW .. "/dir-link")`},
+	{"copy2 set-uid", `assert(require("shutil").copy2(ROOT .. "/suid", RW .. "/suid-copy2")) return os.stat(RW .. "/suid-copy2").perm >= 512 or nil`},
+	{"copy set-uid", `assert(require("shutil").copy(ROOT .. "/suid", RW .. "/suid-copy")) return os.stat(RW .. "/suid-copy").perm >= 512 or nil`},
+	{"copytree from outside", `return require("shutil").copytree(OUT, RW .. "/stolen")`},
+	{"copytree through a link", `local sh = require("shutil") sh.copytree(ROOT, RW .. "/t") return io.open(RW .. "/t/dir-link/secret")`},
+	{"copytree to outside", `return require("shutil").copytree(ROOT .. "/sub", OUT .. "/planted")`},
+	{"copytree links, then open", `local sh = require("shutil") sh.copytree(ROOT, RW .. "/t2", {symlinks = true}) return io.open(RW .. "/t2/abs-link")`},
+	{"rmtree read-only", `return require("shutil").rmtree(ROOT .. "/sub")`},
+	{"rmtree outside", `return require("shutil").rmtree(OUT)`},
+	{"rmtree through a link", `return require("shutil").rmtree(RW .. "/dir-link")`},
+	{"rmtree below a link", `return require("shutil").rmtree(RW .. "/dir-link/x")`},
+	{"rmtree via dotdot", `return require("shutil").rmtree(RW .. "/../out")`},
+	{"rmtree the granted directory", `return require("shutil").rmtree(RW)`},
+	// (The outside is checked after the corpus: the link must go, not the secret.)
+	{"rmtree a tree with a link out", `os.mkdir(RW .. "/d") os.symlink(OUT, RW .. "/d/l") assert(require("shutil").rmtree(RW .. "/d")) return nil`},
+	{"move from outside", `return require("shutil").move(OUT .. "/secret", RW .. "/stolen")`},
+	{"move to outside", `io.open(RW .. "/mv", "w"):close() return require("shutil").move(RW .. "/mv", OUT)`},
+	{"move from read-only", `return require("shutil").move(ROOT .. "/data.txt", RW .. "/taken")`},
+	{"which a program not allowed", `return require("shutil").which("sh")`},
+	{"which outside", `return require("shutil").which("/bin/sh")`},
+	{"disk_usage outside", `return require("shutil").disk_usage("/")`},
 	// The host's environment and process.
+	{"environ", `return os.environ().SAFESH_SECRET`},
+	{"unsetenv", `return os.unsetenv and os.unsetenv("SAFESH_SECRET")`},
+	{"kill self", `return os.kill(os.getpid(), 0)`},
+	{"kill init", `return os.kill(1, 0)`},
+	{"kill every process", `return os.kill(-1, 0)`},
+	{"kill own group", `return os.kill(0, 0)`},
+	{"kill a reaped child", `local sp = require("subprocess") local p = sp.Popen({"/usr/bin/env"}, {stdout = sp.DEVNULL}) p:wait() return os.kill(p.pid, 0)`},
+	{"exec an allowed program", `return os.exec({"/usr/bin/env"})`},
 	{"getenv", `return os.getenv("SAFESH_SECRET")`},
 	{"setenv", `return os.setenv and os.setenv("SAFESH_SECRET", "changed")`},
 	{"debug getinfo", `return debug.getinfo`},
@@ -199,6 +295,8 @@ func TestEscapeCorpus(t *testing.T) {
 		}
 	}
 	must(os.WriteFile(filepath.Join(root, "data.txt"), []byte("data"), 0o644))
+	must(os.WriteFile(filepath.Join(root, "suid"), []byte("#!/bin/sh\n"), 0o644))
+	must(os.Chmod(filepath.Join(root, "suid"), 0o755|os.ModeSetuid))
 	must(os.WriteFile(filepath.Join(out, "secret"), []byte("secret"), 0o644))
 	must(os.WriteFile(filepath.Join(out, "evil.lua"), []byte(`EVIL = true return true`), 0o644))
 	must(os.Symlink(filepath.Join(out, "secret"), filepath.Join(root, "abs-link")))
@@ -241,6 +339,7 @@ func TestEscapeCorpus(t *testing.T) {
 	for _, name := range []string{"BASH_ENV", "PYTHONPATH", "NODE_OPTIONS", "PERL5OPT"} {
 		t.Setenv(name, "/nonexistent/evil")
 	}
+	hostCwd, _ := os.Getwd()
 
 	for _, c := range escapeCases {
 		t.Run(c.name, func(t *testing.T) {
@@ -311,6 +410,12 @@ func TestEscapeCorpus(t *testing.T) {
 	})
 	if _, err := host.Stat(); err != nil {
 		t.Errorf("the host's descriptor %d was closed: %v", host.Fd(), err)
+	}
+	if wd, _ := os.Getwd(); wd != hostCwd {
+		t.Errorf("the host's working directory changed to %s", wd)
+	}
+	if fi, _ := os.Stat(filepath.Join(root, "data.txt")); fi == nil || fi.Mode().Perm() != 0o644 || fi.Size() != 4 {
+		t.Errorf("the read-only file changed: %v", fi)
 	}
 }
 
@@ -698,6 +803,21 @@ func TestOwnProcRefused(t *testing.T) {
 		`return io.open("` + dir + `/environ-link")`,
 		`return io.lines("/proc/self/environ")`,
 		`return loadfile("/proc/self/environ")`,
+		`return os.stat("/proc/self/environ")`,
+		`return os.lstat("/proc/self/mem")`,
+		`return os.stat("` + dir + `/environ-link")`,
+		`return os.listdir("/proc/self/fd")`,
+		`return os.listdir("/proc/self")`,
+		`return os.scandir("/proc/thread-self/fd")`,
+		`return os.readlink("/proc/self/fd/0")`,
+		`return os.readlink("/proc/self/exe")`,
+		`return os.readlink("/proc/` + pid + `/cwd")`,
+		`return os.path.exists("/proc/self/environ")`,
+		`return os.path.getsize("/proc/self/maps")`,
+		`return os.access("/proc/self/environ", "r")`,
+		`return #os.glob("/proc/self/fd/*") > 0 or nil`,
+		`return #os.glob("/proc/` + pid + `/*") > 0 or nil`,
+		`return require("shutil").disk_usage("/proc/self/fd")`,
 	} {
 		res, err := r.Call(context.Background(), mustLoad(t, r, code))
 		if err != nil {
@@ -713,7 +833,10 @@ func TestOwnProcRefused(t *testing.T) {
 	if err := r.DoString(context.Background(), `
 		assert(io.open("/proc/cpuinfo")):close()
 		assert(io.open("/proc/1/stat")):close()
-		assert(io.open("/etc/hostname")):close()`, "allowed"); err != nil {
+		assert(io.open("/etc/hostname")):close()
+		assert(os.stat("/proc/cpuinfo") and os.stat("/proc/1"))
+		assert(#os.listdir("/proc") > 0)
+		assert(os.readlink("/proc/self"))`, "allowed"); err != nil {
 		t.Fatal(describe(err))
 	}
 }

@@ -13,8 +13,9 @@ var layers = []struct {
 	rank int
 	path string // a package, or a prefix ending in "/"
 }{
-	{0, "inherit"},
+	{0, "inherit"}, {0, "internal/posixpath"},
 	{1, "internal/policy"}, {1, "internal/luaargs"}, {1, "internal/luaerr"}, {1, "internal/fdtest"},
+	{1, "internal/shlex"}, {1, "internal/pyoracle"},
 	{2, "internal/state"},
 	{3, "internal/spawn"},
 	{4, "modules/io"},

@@ -43,6 +43,7 @@ func TestLua(t *testing.T) {
 	}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".lua"), func(t *testing.T) {
+			t.Chdir(".") // a test that calls os.chdir changes the process's
 			out, err := runLua(t, file, runtime.Unrestricted())
 			if err != nil {
 				t.Fatalf("%v\n%s", describe(err), out)

@@ -142,6 +142,7 @@ var cancelCases = map[string]string{
 	"sock:accept":             `local s = require("socket").create_server("127.0.0.1", 0) s:accept()`,
 	"sock:recv":               `local a, b = require("socket").socketpair() a:recv(10)`,
 	"busy Lua loop":           `while true do end`,
+	"time.sleep":              `require("time").sleep(30)`,
 	"pcall around a block":    `while true do pcall(function() local r, w = os.pipe() os.read(r, 1) end) end`,
 }
 

@@ -31,7 +31,7 @@ func TestStraceAtomicCloexec(t *testing.T) {
 	}
 	trace := filepath.Join(dir, "trace")
 	cmd := exec.Command(strace, "-f", "-qq", "-o", trace,
-		"-e", "trace=open,openat,openat2,creat,pipe,pipe2,dup,dup2,dup3,fcntl,ioctl,socket,socketpair,accept,accept4,recvmsg,sendmsg,sendto,eventfd2,epoll_create,epoll_create1,pidfd_open,memfd_create,clone,clone3,fork,vfork",
+		"-e", "trace=open,openat,openat2,creat,pipe,pipe2,dup,dup2,dup3,fcntl,ioctl,socket,socketpair,accept,accept4,recvmsg,sendmsg,sendto,eventfd2,epoll_create,epoll_create1,pidfd_open,memfd_create,clone,clone3,fork,vfork,execve",
 		"safesh", script, dir)
 	cmd.Env = append(os.Environ(), "TMPDIR="+dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -42,7 +42,7 @@ func TestStraceAtomicCloexec(t *testing.T) {
 	}
 	calls := parseTrace(t, trace)
 	checked := map[string]int{}
-	started := false
+	started, exec := false, false
 	for _, c := range calls {
 		if c.child {
 			continue // a child process: its own dup2s onto 0, 1, 2 are intended
@@ -51,6 +51,10 @@ func TestStraceAtomicCloexec(t *testing.T) {
 			started = c.name == "openat" && strings.Contains(c.args, script)
 			continue // the Go runtime's start-up, before safesh runs
 		}
+		if c.name == "execve" && !strings.HasPrefix(c.ret, "-1") {
+			exec = true
+			break // os.exec: what follows is the new image's
+		}
 		if problem := checkCall(c); problem != "" {
 			t.Errorf("%s: %s(%s) = %s", problem, c.name, c.args, c.ret)
 		}
@@ -58,6 +62,9 @@ func TestStraceAtomicCloexec(t *testing.T) {
 	}
 	if !started {
 		t.Fatal("the script's own open was not found in the trace")
+	}
+	if !exec {
+		t.Error("the script's os.exec was not found in the trace")
 	}
 	for _, want := range []string{"openat", "pipe2", "fcntl", "dup3", "ioctl",
 		"socket", "socketpair", "accept4", "recvmsg", "sendmsg"} {
@@ -101,10 +108,33 @@ assert(#got == 2)
 local sd = assert(sa:dup())
 local sf = assert(socket.fromfd(sb:fileno()))
 
+os.makedirs(dir .. "/tree/a/b")
+assert(io.open(dir .. "/tree/a/b/f", "w")):close()
+os.symlink("a", dir .. "/tree/l")
+assert(#os.listdir(dir .. "/tree") == 2)
+for e in os.scandir(dir .. "/tree") do end
+assert(#os.glob(dir .. "/tree/**") > 3)
+assert(os.stat(dir .. "/tree").type == "dir")
+assert(os.path.isdir(dir .. "/tree/l"))
+assert(os.realpath(dir .. "/tree/l"))
+assert(os.truncate(dir .. "/tree/a/b/f", 0))
+local shutil = require("shutil")
+local data = assert(io.open(dir .. "/tree/data", "w"))
+data:write(string.rep("x", 100000))
+data:close()
+assert(shutil.copyfile(dir .. "/tree/data", dir .. "/tree/copy"))
+assert(shutil.copy2(dir .. "/tree/data", dir .. "/tree/a"))
+assert(shutil.copytree(dir .. "/tree", dir .. "/tree2"))
+assert(shutil.move(dir .. "/tree2", dir .. "/tree3"))
+assert(shutil.rmtree(dir .. "/tree3"))
+assert(shutil.disk_usage(dir))
+assert(shutil.which("sh"))
+
 local sp = require("subprocess")
 sp.run({"cat"}, {input = "x", capture_output = true})
 sp.run({"true"}, {stdin = sp.DEVNULL, stderr = sp.STDOUT, pass_fds = {fd}})
 sp.pipeline({{"echo", "x"}, {"cat"}}, {capture_output = true})
+assert(os.exec({"true"}, {cwd = dir}))
 `
 
 type call struct {

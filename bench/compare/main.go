@@ -4,10 +4,13 @@
 // calls, as safesh Lua, and as CPython, in one run, and prints the cost
 // of one operation in each and the ratios.
 //
-//	go run ./bench/compare [-n iterations] [-rounds k] [-only substring] [-big]
+//	go run ./bench/compare [-n iterations] [-rounds k] [-only substring] [-big] [-fs]
 //
 // -big adds the 1 GiB communicate transfer, compared with CPython and with
-// dd moving the same bytes through a pipe.
+// dd moving the same bytes through a pipe. -fs runs the file system
+// comparisons instead (bench.FsWorkloads: copyfile of 1 GiB, listdir,
+// scandir and stat of 100,000 files, rmtree, makedirs), each against
+// CPython and, where there is one, a command (cp, rm -rf, mkdir -p).
 package main
 
 import (
@@ -30,6 +33,8 @@ var (
 	rounds = flag.Int("rounds", 3, "rounds; the median is reported")
 	only   = flag.String("only", "", "run only workloads whose name contains this")
 	big    = flag.Bool("big", false, "also measure the 1 GiB communicate transfer")
+	fsOnly = flag.Bool("fs", false, "run the file system comparisons instead")
+	fsDir  = flag.String("fsdir", "", "with -fs: the directory to work in (default: a new one in $TMPDIR); /dev/shm takes the disk out of the copy")
 )
 
 func main() {
@@ -46,6 +51,18 @@ func main() {
 	}
 	defer os.RemoveAll(dir)
 	python, _ := exec.LookPath("python3")
+	if *fsOnly {
+		if *fsDir != "" {
+			d, err := os.MkdirTemp(*fsDir, "safesh-bench")
+			if err != nil {
+				fail(err)
+			}
+			defer os.RemoveAll(d)
+			dir = d
+		}
+		compareFs(dir, python)
+		return
+	}
 
 	fmt.Printf("%-40s %11s %11s %11s %8s %8s\n", "operation", "go ns/op", "lua ns/op", "py ns/op", "lua/go", "lua/py")
 	for _, w := range bench.Workloads {
@@ -138,6 +155,55 @@ func transfer(dir, python string) {
 	fmt.Printf("\n%-40s %11s %11s %11s\n", "transfer", "safesh", "CPython", "dd | dd")
 	fmt.Printf("%-40s %11s %11s %11s\n", w.Name, rate(l), rate(p), rate(d))
 	fmt.Printf("%-40s %11s %11s %11s\n", "safesh rate / other", "", ratio(p, l)+" (py)", ratio(d, l)+" (dd)")
+}
+
+// compareFs runs the file system comparisons, rounds times each, and
+// prints the medians: safesh's time, CPython's, the command's, and the
+// ratios of safesh's to each.
+func compareFs(dir, python string) {
+	fmt.Printf("%-34s %10s %10s %10s %8s %12s\n", "operation", "safesh ms", "py ms", "cmd ms", "lua/py", "lua/cmd")
+	for _, w := range bench.FsWorkloads {
+		if *only != "" && !strings.Contains(w.Name, *only) {
+			continue
+		}
+		var luaT, pyT, shT []time.Duration
+		runs := []func(){
+			func() { luaT = append(luaT, must(bench.RunFsLua(w, w.Size, dir))) },
+		}
+		if python != "" {
+			runs = append(runs, func() { pyT = append(pyT, must(bench.RunFsPython(python, w, w.Size, dir))) })
+		}
+		if w.Shell != "" {
+			runs = append(runs, func() { shT = append(shT, must(bench.RunFsShell(w, w.Size, dir))) })
+		}
+		for round := range *rounds {
+			// Each round starts with another: none always runs first,
+			// after the setup, or after another's write-back.
+			for i := range runs {
+				runs[(round+i)%len(runs)]()
+			}
+		}
+		l, p, sh := median(luaT), median(pyT), median(shT)
+		cmd := ratio(l, sh)
+		if w.Shell != "" {
+			cmd += " (" + w.ShellName + ")"
+		}
+		fmt.Printf("%-34s %10s %10s %10s %8s %12s\n", w.Name, ms(l), ms(p), ms(sh), ratio(l, p), cmd)
+	}
+}
+
+func must(d time.Duration, err error) time.Duration {
+	if err != nil {
+		fail(err)
+	}
+	return d
+}
+
+func ms(d time.Duration) string {
+	if d == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", float64(d)/1e6)
 }
 
 func num(d time.Duration) string {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/safesh/safesh/inherit"
@@ -27,6 +28,7 @@ type Grants struct {
 	allEnv   bool
 	connect  []Pattern
 	listen   []Pattern
+	cwd      atomic.Pointer[string] // the scripts' working directory (Chdir); nil: the first root
 }
 
 // A root is a granted directory.
@@ -74,7 +76,11 @@ func (g *Grants) addRoot(dir string, writable bool) error {
 	if err != nil {
 		return err
 	}
-	g.roots = append(g.roots, &root{Root: ir, path: abs, writable: writable, proc: inherit.ProcBeneath(abs)})
+	proc := inherit.ProcBeneath(abs)
+	if proc {
+		ir.SetCheck(refuseOwnProc) // for the calls of fs_grants.go
+	}
+	g.roots = append(g.roots, &root{Root: ir, path: abs, writable: writable, proc: proc})
 	return nil
 }
 
@@ -132,8 +138,8 @@ func addPattern(dst *[]Pattern, s string) error {
 func (g *Grants) Unrestricted() bool { return false }
 
 // resolve finds the root that path lies in and the path relative to it.
-// A relative path is relative to the first root, the script's working
-// directory. Of the roots that hold path, the deepest is used, and for a
+// A relative path is relative to the scripts' working directory (see
+// Chdir), at first the first root. Of the roots that hold path, the deepest is used, and for a
 // change (write) only a writable one: grants add up, whatever their order.
 func (g *Grants) resolve(op, path string, write bool) (*root, string, error) {
 	if len(g.roots) == 0 {
@@ -141,7 +147,7 @@ func (g *Grants) resolve(op, path string, write bool) (*root, string, error) {
 	}
 	abs := filepath.Clean(path)
 	if !filepath.IsAbs(abs) {
-		abs = filepath.Join(g.roots[0].path, abs)
+		abs = filepath.Join(g.workdir(), abs)
 	}
 	var best *root
 	readOnly := false
@@ -249,6 +255,11 @@ func (g *Grants) Rename(from, to string) error {
 		var le *os.LinkError
 		if errors.As(err, &le) && errors.Is(le.Err, syscall.EXDEV) && r1 == r2 {
 			return denied("rename", from+" -> "+to, "the path leads outside the granted directory")
+		}
+		if le != nil && errors.Is(le.Err, syscall.EXDEV) {
+			// renameat itself, between two granted directories: they
+			// are on different file systems (shutil.move then copies).
+			return &os.LinkError{Op: "rename", Old: from, New: to, Err: syscall.EXDEV}
 		}
 		return escapeErr("rename", from+" -> "+to, err)
 	}

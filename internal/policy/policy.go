@@ -18,6 +18,8 @@ package policy
 import (
 	"net"
 	"syscall"
+
+	"github.com/safesh/safesh/inherit"
 )
 
 // A Policy is what a runtime's scripts may do. Its methods either do what
@@ -42,6 +44,56 @@ type Policy interface {
 	// and returns its descriptor and the name a script uses for it.
 	CreateTemp(prefix string) (int, string, error)
 
+	// OpenDir opens the directory at path for reading its entries
+	// (inherit.DirReader), close-on-exec. forRemoval says that what it
+	// holds will be removed through the descriptor (shutil.rmtree): the
+	// directory must then be writable, and is never reached through a
+	// symbolic link at path itself.
+	OpenDir(path string, forRemoval bool) (int, error)
+	// Stat returns what stat(2) says of path, or lstat(2) unless follow
+	// is set.
+	Stat(path string, follow bool) (inherit.FileStat, error)
+	// Mkdir creates the directory path, with the permission bits
+	// FileMode allows.
+	Mkdir(path string, perm uint32) error
+	// Unlink removes a file that is not a directory (a symbolic link
+	// itself).
+	Unlink(path string) error
+	// Rmdir removes an empty directory.
+	Rmdir(path string) error
+	// Symlink creates a symbolic link at link that holds target.
+	Symlink(target, link string) error
+	// Readlink returns what the symbolic link at path holds.
+	Readlink(path string) (string, error)
+	// Link makes dst a hard link to src.
+	Link(src, dst string) error
+	// Chmod sets the permission bits of the file at path to what
+	// FileMode allows of perm.
+	Chmod(path string, perm uint32) error
+	// Chown changes the owner and group of the file at path; -1 leaves
+	// one as it is.
+	Chown(path string, uid, gid int) error
+	// Utime sets the access and modification times of the file at path.
+	Utime(path string, t inherit.FileTimes) error
+	// Truncate sets the size of the file at path.
+	Truncate(path string, size int64) error
+	// Access reports whether the file at path may be used as mode says
+	// (a sum of inherit.AccessRead, ...): by the system, and by the
+	// policy.
+	Access(path string, mode uint32) bool
+	// FileMode returns the permission bits a script may give a file of
+	// perm (mkdir, chmod, and fchmod of its own descriptors).
+	FileMode(perm uint32) uint32
+	// ChangeFd returns nil if a script may change (chmod, chown,
+	// truncate) the file its descriptor fd refers to.
+	ChangeFd(fd int, op string) error
+	// Chdir changes the working directory scripts see, from which
+	// relative paths start; Getcwd returns it.
+	Chdir(path string) error
+	Getcwd() (string, error)
+	// Umask sets the file mode creation mask and returns the one before.
+	Umask(mask int) (int, error)
+
 	// Program returns nil if a script may start the program at path,
 	// which must be absolute: the file that will be executed.
 	Program(path string) error
@@ -50,6 +102,16 @@ type Policy interface {
 	ChildEnv(env []string) []string
 	// Getenv reads an environment variable for a script.
 	Getenv(name string) (string, bool)
+	// Environ returns the environment variables a script may see, as
+	// "name=value" strings.
+	Environ() []string
+	// Signal returns nil if a script may send a signal to the process
+	// (or, if negative, the process group) pid; child says whether it is
+	// one of the runtime's children.
+	Signal(pid int, child bool) error
+	// ReplaceProcess returns nil if a script may replace the whole
+	// process with the program at path (os.exec).
+	ReplaceProcess(path string) error
 
 	// Connect returns nil if a script may connect (or send datagrams) to
 	// host:port; ip is the address host resolved to, if any.

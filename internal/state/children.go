@@ -126,3 +126,18 @@ func (st *State) ReapChildren(grace time.Duration) {
 		p.Release()
 	}
 }
+
+// Child returns the child with process ID pid that the runtime's scripts
+// started and that has not been reaped (a reaped child's ID may already
+// be another process's), and whether it leads its own process group; nil
+// if there is none.
+func (st *State) Child(pid int) (*inherit.Process, bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for p, c := range st.children {
+		if p.Pid == pid {
+			return p, c.group
+		}
+	}
+	return nil, false
+}

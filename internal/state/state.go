@@ -32,6 +32,11 @@ type State struct {
 	// the runtime; it must not return normally.
 	Exit func(L *lua.LState, code int)
 
+	// OwnsProcess says that the runtime is the whole process, as on the
+	// command line (runtime.ExitProcess): os.exit ends it, and os.exec
+	// may replace it.
+	OwnsProcess bool
+
 	// Stdout and Stderr are the runtime's buffered standard output files,
 	// set by the io module. FlushStdout writes them out.
 	Stdout, Stderr Flusher

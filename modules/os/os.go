@@ -44,8 +44,9 @@ import (
 
 // lib is the os module of one runtime.
 type lib struct {
-	st  *state.State
-	buf []byte // os.read's buffer for reads of up to 64 KiB
+	st     *state.State
+	buf    []byte      // os.read's buffer for reads of up to 64 KiB
+	scanMT *lua.LTable // the metatable of os.scandir's handles
 }
 
 // globalOs returns the global os table, which the runtime has filled with
@@ -88,8 +89,9 @@ func (l *lib) openLua51(L *lua.LState, mod *lua.LTable) {
 	}
 }
 
-// Loader adds safesh's functions to the global os table (OpenLua51's
-// and the descriptor calls) and returns it.
+// Loader adds safesh's functions to the global os table (OpenLua51's,
+// the descriptor calls, the file system, environment and process calls,
+// and os.path) and returns it.
 func Loader(L *lua.LState) int {
 	l := &lib{st: state.Get(L)}
 	mod := globalOs(L)
@@ -109,7 +111,24 @@ func Loader(L *lua.LState) int {
 		"fdopen":          l.fdopen,
 		"fds":             l.fds,
 		"getpid":          osGetpid,
+		"environ":         l.environ,
+		"unsetenv":        l.unsetenv,
+		"kill":            l.kill,
+		"uname":           uname,
+		"exec":            l.exec,
 	})
+	L.SetFuncs(mod, l.fsFuncs())
+	for name, id := range ids {
+		mod.RawSetString(name, L.NewFunction(func(L *lua.LState) int {
+			L.Push(lua.LNumber(id()))
+			return 1
+		}))
+	}
+	mod.RawSetString("path", l.pathTable(L))
+	if !l.st.Policy.Unrestricted() {
+		// Like setenv (see openLua51), it would change the host's.
+		mod.RawSetString("unsetenv", lua.LNil)
+	}
 	for name, v := range openFlags {
 		mod.RawSetString(name, lua.LNumber(v))
 	}

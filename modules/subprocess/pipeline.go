@@ -41,7 +41,7 @@ func (l *lib) pipeline(L *lua.LState) int {
 		case lua.LString:
 			s.Argv = shellArgv(L, 1, string(v))
 		case *lua.LTable:
-			s.Argv = argvOf(L, 1, v)
+			s.Argv = luaargs.CheckArgv(L, 1, v)
 		default:
 			luaargs.ArgError(L, 1, fmt.Sprintf("stage %d: table or string expected, got %s", i+1, v.Type()))
 		}

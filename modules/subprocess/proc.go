@@ -146,7 +146,7 @@ func (l *lib) procWait(L *lua.LState) int {
 
 func (l *lib) procSendSignal(L *lua.LState) int {
 	pr := checkProc(L, 1)
-	sig := checkSignal(L, 2)
+	sig := luaargs.CheckSignal(L, 2, false)
 	if err := pr.Signal(sig, false); err != nil {
 		return luaerr.PushError(L, err)
 	}
@@ -168,28 +168,4 @@ func (l *lib) procKill(L *lua.LState) int {
 	}
 	L.Push(lua.LTrue)
 	return 1
-}
-
-// checkSignal reads a signal: a number, or a name with or without "SIG".
-func checkSignal(L *lua.LState, n int) syscall.Signal {
-	switch v := L.Get(n).(type) {
-	case lua.LNumber:
-		sig := int(v)
-		if float64(v) != float64(sig) || sig <= 0 || sig >= 65 {
-			luaargs.ArgError(L, n, "invalid signal number "+v.String())
-		}
-		return syscall.Signal(sig)
-	case lua.LString:
-		name := string(v)
-		if len(name) > 3 && name[:3] == "SIG" {
-			name = name[3:]
-		}
-		if sig, ok := signals[name]; ok {
-			return sig
-		}
-		luaargs.ArgError(L, n, "unknown signal '"+string(v)+"'")
-	default:
-		luaargs.TypeError(L, n, "signal number or name")
-	}
-	return 0
 }

@@ -26,7 +26,6 @@ package subprocess
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -129,7 +128,7 @@ func (l *lib) parseSpec(L *lua.LState, argn, optn int, allowed []string) (*spec,
 		if shell {
 			luaargs.ArgError(L, argn, "string expected with shell = true")
 		}
-		s.Argv = argvOf(L, argn, v)
+		s.Argv = luaargs.CheckArgv(L, argn, v)
 	default:
 		luaargs.TypeError(L, argn, "table or string")
 	}
@@ -209,67 +208,9 @@ func (l *lib) parseOpts(L *lua.LState, optn int, allowed []string) (*spec, *lua.
 		s.Dir = string(cwd)
 	}
 	if v := opts.RawGetString("env"); v != lua.LNil {
-		s.Env = envOf(L, optn, v)
+		s.Env = luaargs.CheckEnv(L, optn, "env", v)
 	}
 	return s, opts
-}
-
-// argvOf checks an argument array: a non-empty sequence of strings
-// (numbers are converted), without NUL bytes.
-func argvOf(L *lua.LState, n int, t *lua.LTable) []string {
-	count := t.Len()
-	if count == 0 {
-		luaargs.ArgError(L, n, "empty argument list")
-	}
-	argv := make([]string, count)
-	for i := 1; i <= count; i++ {
-		switch v := t.RawGetInt(i).(type) {
-		case lua.LString:
-			argv[i-1] = string(v)
-		case lua.LNumber:
-			argv[i-1] = v.String()
-		default:
-			luaargs.ArgError(L, n, fmt.Sprintf("argument %d: string expected, got %s", i, v.Type()))
-		}
-		if strings.IndexByte(argv[i-1], 0) >= 0 {
-			luaargs.ArgError(L, n, fmt.Sprintf("argument %d contains a NUL byte", i))
-		}
-	}
-	return argv
-}
-
-// envOf converts an env table into "key=value" strings, sorted.
-func envOf(L *lua.LState, optn int, v lua.LValue) []string {
-	t, ok := v.(*lua.LTable)
-	if !ok {
-		luaargs.ArgError(L, optn, "env: table expected, got "+v.Type().String())
-	}
-	env := []string{}
-	var bad string
-	t.ForEach(func(k, v lua.LValue) {
-		ks, kok := k.(lua.LString)
-		var vs string
-		switch v := v.(type) {
-		case lua.LString:
-			vs = string(v)
-		case lua.LNumber:
-			vs = v.String()
-		default:
-			kok = false
-		}
-		switch {
-		case bad != "":
-		case !kok || ks == "" || strings.ContainsAny(string(ks), "=\x00") || strings.IndexByte(vs, 0) >= 0:
-			bad = k.String()
-		default:
-			env = append(env, string(ks)+"="+vs)
-		}
-	})
-	if bad != "" {
-		luaargs.ArgError(L, optn, "env: bad entry '"+bad+"' (string keys without '=' and string values expected)")
-	}
-	sort.Strings(env)
-	return env
 }
 
 func optBool(L *lua.LState, opts *lua.LTable, optn int, name string, def bool) bool {

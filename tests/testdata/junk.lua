@@ -1,14 +1,14 @@
--- Every function and method of os, io, socket and subprocess, called with
--- junk arguments (NaN, infinities, huge and negative numbers, wrong types),
--- one and two at a time. Each call may fail or raise; none may raise a Go
--- runtime error, crash or hang. Run in a restricted runtime (junk_test.go),
+-- Every function and method of os, os.path, io, socket, subprocess, time,
+-- shutil and shlex, called with junk arguments (NaN, infinities, huge and
+-- negative numbers, wrong types), one and two at a time. Each call may
+-- fail or raise; none may raise a Go runtime error, crash or hang. Run in a restricted runtime (junk_test.go),
 -- so that nothing outside its temporary directory can be touched.
 local socket = require("socket")
 local sp = require("subprocess")
 local junk = { 0/0, 1/0, -1/0, -1, 2^31, 2^53, -2^63, 1.5, 1e300, "", "\0", {}, {1}, true, false, print }
 -- Left out: what ends the script, blocks by design on a junk timeout, or
 -- writes to the test's own output.
-local skip = { exit = true, close = true, dup2 = true, write = true, print = true }
+local skip = { exit = true, close = true, dup2 = true, write = true, print = true, sleep = true }
 local found = {}
 local function try(name, f, ...)
   local ok, err = pcall(f, ...)
@@ -25,7 +25,8 @@ local function each(name, f, self)
     end
   end
 end
-for mname, mod in pairs({ os = os, io = io, socket = socket, subprocess = sp }) do
+for mname, mod in pairs({ os = os, ["os.path"] = os.path, io = io, socket = socket, subprocess = sp,
+    time = require("time"), shutil = require("shutil"), shlex = require("shlex") }) do
   for fname, f in pairs(mod) do
     if type(f) == "function" and not skip[fname] then each(mname .. "." .. fname, f) end
   end

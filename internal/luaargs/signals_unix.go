@@ -1,10 +1,10 @@
 //go:build unix
 
-package subprocess
+package luaargs
 
 import "syscall"
 
-// signals are the names send_signal takes, without "SIG".
+// signals are the names CheckSignal takes, without "SIG".
 var signals = map[string]syscall.Signal{
 	"HUP": syscall.SIGHUP, "INT": syscall.SIGINT, "QUIT": syscall.SIGQUIT, "ILL": syscall.SIGILL,
 	"TRAP": syscall.SIGTRAP, "ABRT": syscall.SIGABRT, "BUS": syscall.SIGBUS, "FPE": syscall.SIGFPE,

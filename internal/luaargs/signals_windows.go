@@ -1,8 +1,8 @@
-package subprocess
+package luaargs
 
 import "syscall"
 
-// signals are the names send_signal takes, without "SIG" (sending any of
+// signals are the names CheckSignal takes, without "SIG" (sending any of
 // them is not supported on Windows yet).
 var signals = map[string]syscall.Signal{
 	"HUP": syscall.SIGHUP, "INT": syscall.SIGINT, "QUIT": syscall.SIGQUIT, "ILL": syscall.SIGILL,

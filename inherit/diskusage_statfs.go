@@ -1,0 +1,18 @@
+//go:build darwin || freebsd
+
+package inherit
+
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// GetDiskUsage returns what the file system that holds fd's file holds.
+func GetDiskUsage(fd int) (DiskUsage, error) {
+	var st unix.Statfs_t
+	if err := ignoringEINTR(func() error { return unix.Fstatfs(fd, &st) }); err != nil {
+		return DiskUsage{}, os.NewSyscallError("fstatfs", err)
+	}
+	return diskUsage(uint64(st.Bsize), st.Blocks, st.Bfree, uint64(max(st.Bavail, 0))), nil
+}
