@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"syscall"
 
@@ -29,14 +30,14 @@ import (
 // /proc/<pid>: its memory, environment and descriptors) are refused even
 // under AllowRead("/").
 func AllowRead(dirs ...string) Option {
-	return func(c *config) error { return eachDir("AllowRead", dirs, c.grants.AllowRead) }
+	return granted("AllowRead", dirs, func(c *config) error { return eachDir("AllowRead", dirs, c.grants.AllowRead) })
 }
 
 // AllowWrite lets scripts read, create, write, remove and rename files
 // beneath the directories dirs, confined as AllowRead's. Temporary files
 // (io.tmpfile, os.tmpname) go into the first of them.
 func AllowWrite(dirs ...string) Option {
-	return func(c *config) error { return eachDir("AllowWrite", dirs, c.grants.AllowWrite) }
+	return granted("AllowWrite", dirs, func(c *config) error { return eachDir("AllowWrite", dirs, c.grants.AllowWrite) })
 }
 
 func eachDir(name string, dirs []string, grant func(string) error) error {
@@ -61,14 +62,14 @@ func eachDir(name string, dirs []string, grant func(string) error) error {
 // BASH_ENV, PYTHONPATH and the other variables that change what a program
 // loads or runs (see AllowChildEnv).
 func AllowRun(programs ...string) Option {
-	return func(c *config) error {
+	return granted("AllowRun", programs, func(c *config) error {
 		for _, p := range programs {
 			if err := c.grants.AllowRun(p); err != nil {
 				return fmt.Errorf("runtime: AllowRun: %w", err)
 			}
 		}
 		return nil
-	}
+	})
 }
 
 // AllowChildEnv lets the named variables, which are otherwise removed from
@@ -79,22 +80,22 @@ func AllowRun(programs ...string) Option {
 // NODE_OPTIONS, LUA_INIT, JAVA_TOOL_OPTIONS, ...). docs/embedding.md has
 // the whole list.
 func AllowChildEnv(names ...string) Option {
-	return func(c *config) error {
+	return granted("AllowChildEnv", names, func(c *config) error {
 		for _, n := range names {
 			c.grants.AllowChildEnv(n)
 		}
 		return nil
-	}
+	})
 }
 
 // AllowEnv lets os.getenv read the named variables; "*" allows all.
 func AllowEnv(names ...string) Option {
-	return func(c *config) error {
+	return granted("AllowEnv", names, func(c *config) error {
 		for _, n := range names {
 			c.grants.AllowEnv(n)
 		}
 		return nil
-	}
+	})
 }
 
 // AllowConnect lets scripts connect to (and send datagrams to) the
@@ -104,13 +105,13 @@ func AllowEnv(names ...string) Option {
 // resolved to; a name that no pattern could match is refused before it
 // is looked up.
 func AllowConnect(patterns ...string) Option {
-	return func(c *config) error { return eachPattern(patterns, c.grants.AllowConnect) }
+	return granted("AllowConnect", patterns, func(c *config) error { return eachPattern(patterns, c.grants.AllowConnect) })
 }
 
 // AllowListen lets scripts bind and listen on the addresses matching
 // patterns, written as for AllowConnect.
 func AllowListen(patterns ...string) Option {
-	return func(c *config) error { return eachPattern(patterns, c.grants.AllowListen) }
+	return granted("AllowListen", patterns, func(c *config) error { return eachPattern(patterns, c.grants.AllowListen) })
 }
 
 func eachPattern(patterns []string, grant func(string) error) error {
@@ -228,4 +229,19 @@ func WithModule(name string, loader lua.LGFunction) Option {
 type hostFunc struct {
 	name string
 	fn   lua.LGFunction
+}
+
+// granted records an Allow option's arguments, so that the worker of an
+// isolated runtime (WithIsolation) can grant the same.
+func granted(name string, args []string, opt Option) Option {
+	return func(c *config) error {
+		c.allows = append(c.allows, allow{name, slices.Clone(args)})
+		return opt(c)
+	}
+}
+
+// allow is one Allow option, as given.
+type allow struct {
+	name string
+	args []string
 }

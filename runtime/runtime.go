@@ -27,6 +27,7 @@ type Runtime struct {
 	l   *lua.LState
 	st  *state.State
 	cfg config
+	iso *worker // the worker process of an isolated runtime, or nil
 
 	mu        sync.Mutex
 	running   bool
@@ -102,6 +103,8 @@ type config struct {
 	leaveChildren  bool
 	funcs          []hostFunc
 	hostModules    []hostFunc
+	allows         []allow    // the Allow options, for an isolated runtime's worker
+	isolation      *Isolation // WithIsolation's, or nil
 }
 
 // An Option configures a Runtime. Options check their arguments: New
@@ -261,6 +264,10 @@ func New(opts ...Option) (*Runtime, error) {
 			return nil, err
 		}
 	}
+	if cfg.isolation != nil {
+		cfg.grants.Close()
+		return newIsolated(cfg)
+	}
 	var p policy.Policy = cfg.grants
 	if cfg.unrestricted {
 		cfg.grants.Close()
@@ -360,6 +367,10 @@ func (r *Runtime) DoString(ctx context.Context, code, name string) error {
 	if name == "" {
 		name = "(string)"
 	}
+	if r.iso != nil {
+		_, err := r.isoRequest(ctx, msgString, code, name)
+		return err
+	}
 	if err := r.begin(); err != nil {
 		return err
 	}
@@ -375,6 +386,10 @@ func (r *Runtime) DoString(ctx context.Context, code, name string) error {
 // starting with # is skipped (line numbers are kept). arg[0] becomes
 // path unless WithCommandLine set it.
 func (r *Runtime) DoFile(ctx context.Context, path string) error {
+	if r.iso != nil {
+		_, err := r.isoRequest(ctx, msgFile, path)
+		return err
+	}
 	var src []byte
 	var err error
 	name := path
@@ -437,6 +452,9 @@ func readFdWaiting(st *state.State, fd int) ([]byte, error) {
 
 // CallGlobal calls the global function name with args, as Call does.
 func (r *Runtime) CallGlobal(ctx context.Context, name string, args ...lua.LValue) ([]lua.LValue, error) {
+	if r.iso != nil {
+		return r.isoRequest(ctx, msgGlobal, name, args)
+	}
 	if err := r.begin(); err != nil {
 		return nil, err
 	}
@@ -453,6 +471,9 @@ func (r *Runtime) CallGlobal(ctx context.Context, name string, args ...lua.LValu
 // The interactive session uses it to run what the user typed and show the
 // values.
 func (r *Runtime) Call(ctx context.Context, fn *lua.LFunction, args ...lua.LValue) ([]lua.LValue, error) {
+	if r.iso != nil {
+		return nil, errors.New("runtime: Call is not available with WithIsolation: use CallGlobal")
+	}
 	if err := r.begin(); err != nil {
 		return nil, err
 	}
@@ -631,6 +652,9 @@ func (e *flushError) Unwrap() error { return e.err }
 // at once, and the chunk releases the runtime when it ends. Any call on
 // a closed runtime returns ErrClosed.
 func (r *Runtime) Close() error {
+	if r.iso != nil {
+		return r.closeIsolated()
+	}
 	r.mu.Lock()
 	r.closing = true
 	idle, cancel := r.idle, r.cancel

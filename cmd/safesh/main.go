@@ -13,6 +13,10 @@ import (
 	"os"
 
 	"github.com/safesh/safesh/cmd/safesh/internal/cli"
+	"github.com/safesh/safesh/runtime"
 )
 
-func main() { os.Exit(cli.Run()) }
+func main() {
+	runtime.ServeIsolated() // when started as an isolated runtime's worker
+	os.Exit(cli.Run())
+}

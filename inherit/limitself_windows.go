@@ -1,0 +1,4 @@
+package inherit
+
+// LimitSelf is not supported on Windows.
+func LimitSelf(resource int, n uint64) error { return unsupported("setrlimit") }

@@ -1,0 +1,212 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+)
+
+// TestMain lets the test binary be an isolated runtime's worker.
+func TestMain(m *testing.M) {
+	ServeIsolated()
+	os.Exit(m.Run())
+}
+
+func isolatedRuntime(t testing.TB, iso Isolation, opts ...Option) *Runtime {
+	t.Helper()
+	r, err := New(append([]Option{WithIsolation(iso)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+func TestIsolatedRunsAndCarriesValues(t *testing.T) {
+	var out, errb bytes.Buffer
+	echo := func(L *lua.LState) int {
+		n := L.GetTop()
+		for i := 1; i <= n; i++ {
+			L.Push(L.Get(i))
+		}
+		return n
+	}
+	r := isolatedRuntime(t, Isolation{}, WithStdout(&out), WithStderr(&errb), WithFunc("echo", echo),
+		WithFunc("fail", func(L *lua.LState) int { L.RaiseError("host says no"); return 0 }))
+	err := r.DoString(context.Background(), `
+		local t = echo({1, "two", {three = 3, nested = {true, false}}}, 2.5, nil, "s")
+		assert(t[1] == 1 and t[2] == "two" and t[3].three == 3 and t[3].nested[1] == true and t[3].nested[2] == false)
+		local a, b, c, d = echo(1, 2.5, nil, "s")
+		assert(b == 2.5 and c == nil and d == "s")
+		local ok, msg = pcall(fail)
+		assert(not ok and msg:find("host says no"), msg)
+		local ok2, msg2 = pcall(echo, print)
+		assert(not ok2 and msg2:find("cannot be passed"), msg2)
+		print("hello from the worker")
+		io.stderr:write("to stderr\n")
+		function add(x, y) return x + y, {sum = x + y} end
+	`, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "hello from the worker\n" || errb.String() != "to stderr\n" {
+		t.Fatalf("stdout %q stderr %q", out.String(), errb.String())
+	}
+	res, err := r.CallGlobal(context.Background(), "add", lua.LNumber(2), lua.LNumber(3))
+	if err != nil || len(res) != 2 || res[0] != lua.LNumber(5) {
+		t.Fatalf("CallGlobal: %v %v", res, err)
+	}
+	if tb, ok := res[1].(*lua.LTable); !ok || tb.RawGetString("sum") != lua.LNumber(5) {
+		t.Fatalf("table result %v", res[1])
+	}
+	err = r.DoString(context.Background(), `error({code = 7})`, "t")
+	var le *Error
+	if !errors.As(err, &le) {
+		t.Fatalf("error: %v", err)
+	}
+	if tb, ok := le.Value.(*lua.LTable); !ok || tb.RawGetString("code") != lua.LNumber(7) {
+		t.Fatalf("error value %v", le.Value)
+	}
+	var exit *ExitError
+	if err := r.DoString(context.Background(), `os.exit(3)`, "t"); !errors.As(err, &exit) || exit.Code != 3 {
+		t.Fatalf("os.exit: %v", err)
+	}
+}
+
+func TestIsolatedKeepsThePolicy(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(dir+"/in", []byte("granted"), 0o644)
+	r := isolatedRuntime(t, Isolation{}, AllowRead(dir))
+	err := r.DoString(context.Background(), `
+		assert(io.open("/etc/passwd") == nil, "read outside the grant")
+		assert(io.open("`+dir+`/in"):read("*a") == "granted")
+		local p, msg = require("subprocess").Popen({"/bin/true"})
+		assert(p == nil, "ran a program with no AllowRun")
+	`, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestIsolatedBombEndsTheWorkerOnly(t *testing.T) {
+	var crash bytes.Buffer
+	r := isolatedRuntime(t, Isolation{MaxMemory: 256 << 20}, WithStderr(&crash))
+	err := r.DoString(context.Background(), `local t = {} while true do t[#t+1] = string.rep("x", 1e6) .. #t end`, "bomb")
+	if !errors.Is(err, ErrWorker) {
+		t.Fatalf("bomb: %v", err)
+	}
+	t.Log(err)
+	if err := r.DoString(context.Background(), `return 1`, "after"); !errors.Is(err, ErrWorker) {
+		t.Fatalf("after the worker ended: %v", err)
+	}
+	// The host and its other runtimes go on.
+	other := isolatedRuntime(t, Isolation{})
+	if err := other.DoString(context.Background(), `assert(1 + 1 == 2)`, "t"); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	if err := plain.DoString(context.Background(), `assert(("x"):rep(10) == "xxxxxxxxxx")`, "t"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestIsolatedCancel(t *testing.T) {
+	r := isolatedRuntime(t, Isolation{})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	err := r.DoString(ctx, `while true do end`, "spin")
+	if err == nil || !strings.Contains(err.Error(), "interrupted") || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("spin: %v", err)
+	}
+	// The chunk was cancelled in the worker, which goes on.
+	if err := r.DoString(context.Background(), `x = 1`, "t"); err != nil {
+		t.Fatalf("after cancel: %v", err)
+	}
+
+	// A worker that cannot answer (stopped) is killed.
+	syscall.Kill(r.iso.proc.Pid, syscall.SIGSTOP)
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel2)
+	start := time.Now()
+	err = r.DoString(ctx2, `x = 2`, "t")
+	took := time.Since(start)
+	if err == nil || !errors.Is(err, context.Canceled) {
+		t.Fatalf("stopped worker: %v", err)
+	}
+	if took > 50*time.Millisecond+2*time.Second {
+		t.Fatalf("cancel of a stopped worker took %v", took)
+	}
+	t.Logf("cancel of a stopped worker: %v after the cancel", took-50*time.Millisecond)
+}
+
+func TestIsolatedLimitsInTheKernel(t *testing.T) {
+	r := isolatedRuntime(t, Isolation{MaxDescriptors: 64, CPUTime: 2 * time.Second, MaxProcesses: 500})
+	b, err := os.ReadFile("/proc/" + itoa(r.iso.proc.Pid) + "/limits")
+	if err != nil {
+		t.Skip("no /proc limits:", err)
+	}
+	for _, want := range []string{`Max open files\s+64\s+64`, `Max cpu time\s+2\s+2`, `Max processes\s+500\s+500`} {
+		if !regexpMatch(want, string(b)) {
+			t.Errorf("worker limits lack %q:\n%s", want, b)
+		}
+	}
+	err = r.DoString(context.Background(), `
+		local fds = {}
+		for i = 1, 100 do
+			local r, w = os.pipe()
+			if not r then assert(w:find("too many open files"), w) return end
+			fds[#fds+1] = r
+		end
+		error("100 pipes under a limit of 64")
+	`, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestIsolationRefusesWhatCannotCross(t *testing.T) {
+	if _, err := New(WithIsolation(Isolation{}), WithModule("m", func(L *lua.LState) int { return 0 })); err == nil {
+		t.Fatal("WithModule accepted")
+	}
+	if _, err := New(WithIsolation(Isolation{Worker: "/bin/true"})); err == nil || !strings.Contains(err.Error(), "ServeIsolated") {
+		t.Fatalf("a program that is not a worker: %v", err)
+	}
+}
+
+func BenchmarkIsolatedStart(b *testing.B) {
+	for b.Loop() {
+		r, err := New(WithIsolation(Isolation{}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.Close()
+	}
+}
+
+func BenchmarkIsolatedFuncRoundTrip(b *testing.B) {
+	r := isolatedRuntime(b, Isolation{}, WithFunc("f", func(L *lua.LState) int { L.Push(L.Get(1)); return 1 }))
+	if err := r.DoString(context.Background(), `function loop(n) for i = 1, n do f("x") end end`, "b"); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	if _, err := r.CallGlobal(context.Background(), "loop", lua.LNumber(b.N)); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func regexpMatch(pat, s string) bool { return regexp.MustCompile(pat).MatchString(s) }
