@@ -56,6 +56,12 @@ type Spec struct {
 	Fds   [3]int
 	// PassFds are given to the child at their numbers (pass_fds).
 	PassFds []int
+	// ChildFds gives the child more descriptors at chosen numbers (fds):
+	// ChildFds[n] is the parent descriptor that becomes the child's n,
+	// for n >= 3. The moves are made in the child only, so any
+	// permutation works, numbers the parent uses itself included, and
+	// they win over PassFds at the same number.
+	ChildFds map[int]int
 	// InheritFds also gives it every inheritable descriptor
 	// (close_fds = false) that the policy lets it have: in a restricted
 	// runtime, only the runtime's own (policy.Policy.InheritedFds).
@@ -117,6 +123,18 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 		switch s.Stdio[i] {
 		case Inherit:
 			std := st.Stdio[i]
+			if std.Fd == i {
+				// The process's own slot: handed over only when it is the
+				// script's to pass, an inheritable descriptor. A slot the
+				// script closed, or that a close-on-exec descriptor of
+				// safesh's (a pipe, a file) merely landed on, is closed in
+				// the child, as in CPython.
+				files[i] = -1
+				if inh, err := inherit.Inheritable(i); err == nil && inh {
+					files[i] = i
+				}
+				break
+			}
 			if std.Fd >= 0 {
 				files[i] = std.Fd
 				break
@@ -161,7 +179,7 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 	p, err := inherit.StartProcess(path.exec, s.Argv, &inherit.ProcAttr{
 		Dir:        s.Dir,
 		Env:        st.Policy.ChildEnv(s.Env),
-		Files:      files[:],
+		Files:      childFiles(files, s.ChildFds, pass),
 		PassFds:    pass,
 		InheritFds: inheritAll,
 		Setsid:     s.NewSession,
@@ -177,6 +195,36 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 	c.p, c.Pid = p, p.Pid
 	st.AddChild(p, s.NewSession)
 	return c, nil
+}
+
+// childFiles returns the child's descriptor table from 0 up to the
+// highest number of fds: the standard ones, then fds's, then the pass
+// descriptors that fall below that number at their own, and -1 (closed)
+// for the rest.
+func childFiles(std [3]int, fds map[int]int, pass []int) []int {
+	if len(fds) == 0 {
+		return std[:]
+	}
+	n := 3
+	for k := range fds {
+		n = max(n, k+1)
+	}
+	files := make([]int, n)
+	copy(files, std[:])
+	for i := 3; i < n; i++ {
+		files[i] = -1
+	}
+	for _, fd := range pass {
+		if fd >= 3 && fd < n {
+			files[fd] = fd
+		}
+	}
+	for k, fd := range fds {
+		if k >= 3 {
+			files[k] = fd
+		}
+	}
+	return files
 }
 
 // programPath is the program a child runs: the absolute path that is

@@ -101,7 +101,7 @@ func Loader(L *lua.LState) int {
 
 // popenOptions are the options Popen takes; runOptions adds run's.
 var (
-	popenOptions = []string{"stdin", "stdout", "stderr", "pass_fds", "close_fds", "cwd", "env", "start_new_session", "shell"}
+	popenOptions = []string{"stdin", "stdout", "stderr", "pass_fds", "fds", "close_fds", "cwd", "env", "start_new_session", "shell"}
 	runOptions   = append(slices.Clone(popenOptions), "input", "capture_output", "timeout", "check")
 )
 
@@ -197,6 +197,27 @@ func (l *lib) parseOpts(L *lua.LState, optn int, allowed []string) (*spec, *lua.
 				s.denied = err
 			}
 		}
+	}
+	if v := opts.RawGetString("fds"); v != lua.LNil {
+		t, ok := v.(*lua.LTable)
+		if !ok {
+			luaargs.ArgError(L, optn, "fds: table of child fd = fd, file or socket expected, got "+v.Type().String())
+		}
+		s.ChildFds = map[int]int{}
+		t.ForEach(func(k, fv lua.LValue) {
+			n, isNum := k.(lua.LNumber)
+			if !isNum || float64(n) != float64(int(n)) || n < 3 || n > 1<<20 {
+				luaargs.ArgError(L, optn, fmt.Sprintf("fds: keys must be integers >= 3 (0-2 are stdin, stdout, stderr), got %s", lua.LVAsString(k)))
+			}
+			fd, ok := luaargs.FdOf(fv)
+			if !ok || fd < 0 {
+				luaargs.ArgError(L, optn, fmt.Sprintf("fds[%d]: an open fd, file or socket expected", int(n)))
+			}
+			s.ChildFds[int(n)] = fd
+			if err := l.st.Usable(fd, "spawn"); err != nil && s.denied == nil {
+				s.denied = err
+			}
+		})
 	}
 	s.InheritFds = !optBool(L, opts, optn, "close_fds", true)
 	s.NewSession = optBool(L, opts, optn, "start_new_session", false)
