@@ -150,3 +150,35 @@ q:wait()
 		}
 	}
 }
+
+// TestClosedStdAtStart runs safesh with 0, 1 or 2 (or two of them) closed
+// by its parent, as a daemon started with <&- is. The Go runtime puts
+// /dev/null there at start-up (safer than a closed slot, which a later
+// descriptor would take), so every spawn works: with default stdio, and
+// with every stream redirected.
+func TestClosedStdAtStart(t *testing.T) {
+	for _, redir := range []string{"0<&-", "1>&-", "2>&-", "0<&- 1>&-", "0<&- 2>&-", "1>&- 2>&-"} {
+		t.Run(redir, func(t *testing.T) {
+			got := runChildScript(t, `
+local sp = require("subprocess")
+local py = ...
+assert(sp.Popen({"python3", py})):wait()
+assert(sp.Popen({"python3", py}, {stdin = sp.PIPE, stdout = sp.PIPE, stderr = sp.PIPE})):communicate()
+assert(sp.run({"python3", py}, {stdin = sp.DEVNULL, stdout = sp.DEVNULL, stderr = sp.STDOUT}))
+`, redir)
+			lines := strings.Split(got, "\n")
+			if len(lines) != 3 {
+				t.Fatalf("reports %q; want three", got)
+			}
+			for _, closed := range strings.Fields(redir) {
+				fd := closed[:1]
+				if !strings.Contains(" "+lines[0]+" ", " "+fd+":chr ") {
+					t.Errorf("default stdio: child holds %q; want /dev/null at %s", lines[0], fd)
+				}
+			}
+			if want := "0:pipe 1:pipe 2:pipe"; lines[1] != want {
+				t.Errorf("pipes: child holds %q; want %q", lines[1], want)
+			}
+		})
+	}
+}
