@@ -3,6 +3,10 @@
 package tests
 
 import (
+	"context"
+
+	"github.com/safesh/safesh/runtime"
+	lua "github.com/yuin/gopher-lua"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -180,5 +184,37 @@ assert(sp.run({"python3", py}, {stdin = sp.DEVNULL, stdout = sp.DEVNULL, stderr 
 				t.Errorf("pipes: child holds %q; want %q", lines[1], want)
 			}
 		})
+	}
+}
+
+// TestRestrictedChdirChildren checks that after a restricted os.chdir,
+// which changes the scripts' directory and not the process's, children
+// start in the scripts' directory too, and a relative cwd is taken from it.
+func TestRestrictedChdirChildren(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "sub", "deeper"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r, err := runtime.New(runtime.AllowRun("/bin/pwd"), runtime.AllowRead(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	fn, err := r.LState().LoadString(`
+		local sp = require("subprocess")
+		assert(os.chdir(... .. "/sub"))
+		return sp.check_output({"/bin/pwd"}), sp.check_output({"/bin/pwd"}, {cwd = "deeper"})`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Call(context.Background(), fn, lua.LString(dir))
+	if err != nil {
+		t.Fatal(describe(err))
+	}
+	if got, want := strings.TrimSpace(lua.LVAsString(res[0])), filepath.Join(dir, "sub"); got != want {
+		t.Errorf("child started in %q; want the script's directory %q", got, want)
+	}
+	if got, want := strings.TrimSpace(lua.LVAsString(res[1])), filepath.Join(dir, "sub", "deeper"); got != want {
+		t.Errorf("cwd = \"deeper\": child started in %q; want %q", got, want)
 	}
 }

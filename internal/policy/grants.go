@@ -360,6 +360,16 @@ func unsafeEnvName(name string) bool {
 	return false
 }
 
+// ChildDir starts children in the scripts' working directory (Chdir
+// changes it, not the process's), or a relative dir beneath it. Without
+// any granted directory there is none, and the process's is kept.
+func (g *Grants) ChildDir(dir string) string {
+	if len(g.roots) == 0 || filepath.IsAbs(dir) {
+		return dir
+	}
+	return filepath.Join(g.workdir(), dir)
+}
+
 // ChildEnv returns env, or the process's own environment when env is nil,
 // without the variables that make a program load, read or run what its
 // parent chose (LD_PRELOAD, BASH_ENV, PYTHONPATH, ...: see unsafeEnv),

@@ -95,6 +95,11 @@ type Child struct {
 // Start starts the child s describes. On failure nothing is left behind:
 // no child, no descriptor, no relay.
 func Start(st *state.State, s *Spec) (*Child, error) {
+	if dir := st.Policy.ChildDir(s.Dir); dir != s.Dir {
+		sc := *s
+		sc.Dir = dir
+		s = &sc
+	}
 	path, err := program(st, s)
 	if err != nil {
 		return nil, err
