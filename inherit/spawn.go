@@ -41,8 +41,10 @@ type ProcAttr struct {
 	// Setsid starts the child in a new session (and process group).
 	Setsid bool
 
-	// Setpgid puts the child in a new process group of its own.
+	// Setpgid puts the child in a new process group of its own, or, with
+	// Pgid set, in the existing group Pgid.
 	Setpgid bool
+	Pgid    int
 }
 
 // ExitStatus is how a child ended.

@@ -575,3 +575,23 @@ func TestSpawnChildFds(t *testing.T) {
 		}
 	})
 }
+
+// TestSpawnJoinGroup puts a child in an existing process group, on every
+// spawn path.
+func TestSpawnJoinGroup(t *testing.T) {
+	paths(t, func(t *testing.T) {
+		leader, err := inherit.StartProcess("/bin/sleep", []string{"sleep", "5"}, &inherit.ProcAttr{Setpgid: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			leader.Signal(syscall.SIGKILL)
+			leader.Wait(-1, -1)
+			leader.Release()
+		}()
+		out, status := run(t, inherit.ProcAttr{Setpgid: true, Pgid: leader.Pid}, "/bin/sh", "-c", "ps -o pgid= -p $$")
+		if status.ReturnCode() != 0 || strings.TrimSpace(out) != strconv.Itoa(leader.Pid) {
+			t.Fatalf("child's group = %q (%+v); want %d", out, status, leader.Pid)
+		}
+	})
+}

@@ -71,6 +71,7 @@ type childArgs struct {
 	pass     []uintptr // kept at their numbers, all >= len(files), sorted
 	setsid   bool
 	setpgid  bool
+	pgid     uintptr
 	closeFds bool
 	rlim     *unix.Rlimit // RLIMIT_NOFILE to restore, or nil
 
@@ -140,6 +141,7 @@ func startFast(path string, argv []string, attr *ProcAttr, files, pass []int) (p
 		files:    append([]int(nil), files...),
 		setsid:   attr.Setsid,
 		setpgid:  attr.Setpgid && !attr.Setsid,
+		pgid:     uintptr(attr.Pgid),
 		closeFds: !attr.InheritFds,
 		rlim:     origNofile(),
 	}
@@ -264,7 +266,7 @@ func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err
 		}
 	}
 	if a.setpgid {
-		if _, _, err1 = syscall.RawSyscall(unix.SYS_SETPGID, 0, 0, 0); err1 != 0 {
+		if _, _, err1 = syscall.RawSyscall(unix.SYS_SETPGID, 0, a.pgid, 0); err1 != 0 {
 			step = stepSetpgid
 			goto childerror
 		}

@@ -218,3 +218,41 @@ func TestRestrictedChdirChildren(t *testing.T) {
 		t.Errorf("cwd = \"deeper\": child started in %q; want %q", got, want)
 	}
 }
+
+// TestProcessGroupAndEnvExtra checks process_group and env_extra from a
+// python3 child's side: its own group (pgid = pid), an existing group
+// joined, and variables merged over the environment and over env.
+func TestProcessGroupAndEnvExtra(t *testing.T) {
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 is not installed")
+	}
+	dir := t.TempDir()
+	script := filepath.Join(dir, "s.lua")
+	lua := `
+local sp = require("subprocess")
+local py = {"python3", "-c", "import os; print(os.getpgid(0) == os.getpid(), os.getpgid(0), os.environ.get('A'), os.environ.get('HOME') is not None, os.environ.get('B'))"}
+local own = sp.Popen(py, {process_group = 0, stdout = sp.PIPE, env_extra = {A = "1"}})
+local out = own:communicate()
+local leader = tonumber(out:match("True (%d+)"))
+assert(leader == own.pid, out)
+print(out)
+local sleeper = sp.Popen({"sleep", "5"}, {process_group = 0})
+local join = sp.run(py, {process_group = sleeper.pid, capture_output = true, env = {B = "2"}, env_extra = {A = "3"}})
+sleeper:kill() sleeper:wait()
+print(join.stdout, sleeper.pid)
+`
+	if err := os.WriteFile(script, []byte(lua), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("safesh", script).CombinedOutput()
+	if err != nil {
+		t.Fatalf("safesh: %v\n%s", err, out)
+	}
+	lines := strings.Fields(string(out))
+	if len(lines) != 11 || lines[0] != "True" || lines[2] != "1" || lines[3] != "True" || lines[4] != "None" {
+		t.Fatalf("own group: %q", out)
+	}
+	if lines[5] != "False" || lines[6] != lines[10] || lines[7] != "3" || lines[8] != "False" || lines[9] != "2" {
+		t.Fatalf("joined group %s: %q", lines[10], out)
+	}
+}

@@ -74,6 +74,9 @@ type Spec struct {
 	// NewSession starts the child in a new session, and so a new
 	// process group, which Kill then kills whole.
 	NewSession bool
+	// ProcessGroup puts the child in a process group (process_group): its
+	// own when *ProcessGroup is 0, else the existing group of that id.
+	ProcessGroup *int
 }
 
 // Child is a child started by Start.
@@ -104,7 +107,9 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Child{Pipes: [3]int{-1, -1, -1}, st: st, session: s.NewSession}
+	// A child that leads a group of its own is killed with its group.
+	ownGroup := s.NewSession || (s.ProcessGroup != nil && *s.ProcessGroup == 0)
+	c := &Child{Pipes: [3]int{-1, -1, -1}, st: st, session: ownGroup}
 	var files [3]int
 	var temp []int // closed after the spawn, whatever happens
 	closeTemp := func() {
@@ -188,6 +193,8 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 		PassFds:    pass,
 		InheritFds: inheritAll,
 		Setsid:     s.NewSession,
+		Setpgid:    s.ProcessGroup != nil,
+		Pgid:       pgid(s.ProcessGroup),
 	})
 	if err != nil {
 		return fail(path.named(err))
@@ -198,8 +205,15 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 		r.start()
 	}
 	c.p, c.Pid = p, p.Pid
-	st.AddChild(p, s.NewSession)
+	st.AddChild(p, ownGroup)
 	return c, nil
+}
+
+func pgid(g *int) int {
+	if g == nil {
+		return 0
+	}
+	return *g
 }
 
 // childFiles returns the child's descriptor table from 0 up to the

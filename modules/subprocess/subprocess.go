@@ -101,7 +101,7 @@ func Loader(L *lua.LState) int {
 
 // popenOptions are the options Popen takes; runOptions adds run's.
 var (
-	popenOptions = []string{"stdin", "stdout", "stderr", "pass_fds", "fds", "close_fds", "cwd", "env", "start_new_session", "shell"}
+	popenOptions = []string{"stdin", "stdout", "stderr", "pass_fds", "fds", "close_fds", "cwd", "env", "env_extra", "process_group", "start_new_session", "shell"}
 	runOptions   = append(slices.Clone(popenOptions), "input", "capture_output", "timeout", "check")
 )
 
@@ -231,6 +231,23 @@ func (l *lib) parseOpts(L *lua.LState, optn int, allowed []string) (*spec, *lua.
 	if v := opts.RawGetString("env"); v != lua.LNil {
 		s.Env = luaargs.CheckEnv(L, optn, "env", v)
 	}
+	if v := opts.RawGetString("env_extra"); v != lua.LNil {
+		// Merged over env, or over the environment the script sees.
+		extra := luaargs.CheckEnv(L, optn, "env_extra", v)
+		base := s.Env
+		if base == nil {
+			base = l.st.Policy.Environ()
+		}
+		s.Env = mergeEnv(base, extra)
+	}
+	if v := opts.RawGetString("process_group"); v != lua.LNil {
+		n, ok := v.(lua.LNumber)
+		if !ok || n < 0 || float64(n) != float64(int(n)) {
+			luaargs.ArgError(L, optn, "process_group: 0 or a process group id expected")
+		}
+		g := int(n)
+		s.ProcessGroup = &g
+	}
 	return s, opts
 }
 
@@ -267,4 +284,20 @@ func (l *lib) start(s *spec) (*spawn.Child, error) {
 		return nil, s.denied
 	}
 	return spawn.Start(l.st, &s.Spec)
+}
+
+// mergeEnv returns base with the variables of extra set over it.
+func mergeEnv(base, extra []string) []string {
+	set := map[string]bool{}
+	for _, kv := range extra {
+		name, _, _ := strings.Cut(kv, "=")
+		set[name] = true
+	}
+	out := make([]string, 0, len(base)+len(extra))
+	for _, kv := range base {
+		if name, _, _ := strings.Cut(kv, "="); !set[name] {
+			out = append(out, kv)
+		}
+	}
+	return append(out, extra...)
 }
