@@ -15,6 +15,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -62,6 +64,10 @@ type Spec struct {
 	// permutation works, numbers the parent uses itself included, and
 	// they win over PassFds at the same number.
 	ChildFds map[int]int
+	// ListenFds are sockets for socket activation (listen_fds): the
+	// child gets them as 3, 4, ..., with LISTEN_FDS, LISTEN_FDNAMES and
+	// LISTEN_PID (its own pid, written in the child) in its environment.
+	ListenFds []ListenFd
 	// InheritFds also gives it every inheritable descriptor
 	// (close_fds = false) that the policy lets it have: in a restricted
 	// runtime, only the runtime's own (policy.Policy.InheritedFds).
@@ -77,6 +83,13 @@ type Spec struct {
 	// ProcessGroup puts the child in a process group (process_group): its
 	// own when *ProcessGroup is 0, else the existing group of that id.
 	ProcessGroup *int
+}
+
+// ListenFd is one socket of Spec.ListenFds, and the name the child sees
+// in LISTEN_FDNAMES ("" for systemd's "unknown").
+type ListenFd struct {
+	Fd   int
+	Name string
 }
 
 // Child is a child started by Start.
@@ -186,10 +199,12 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 	}
 	st.FlushStdout()
 	pass, inheritAll := passFds(st, s)
+	env, childFds, pidEnv := activation(st.Policy.ChildEnv(s.Env), s)
 	p, err := inherit.StartProcess(path.exec, s.Argv, &inherit.ProcAttr{
 		Dir:        s.Dir,
-		Env:        st.Policy.ChildEnv(s.Env),
-		Files:      childFiles(files, s.ChildFds, pass),
+		Env:        env,
+		PidEnv:     pidEnv,
+		Files:      childFiles(files, childFds, pass),
 		PassFds:    pass,
 		InheritFds: inheritAll,
 		Setsid:     s.NewSession,
@@ -207,6 +222,38 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 	c.p, c.Pid = p, p.Pid
 	st.AddChild(p, ownGroup)
 	return c, nil
+}
+
+// activation adds socket activation's descriptors and variables to a
+// child's (s.ListenFds), over any the environment has already.
+func activation(env []string, s *Spec) ([]string, map[int]int, string) {
+	if len(s.ListenFds) == 0 {
+		return env, s.ChildFds, ""
+	}
+	if env == nil {
+		env = os.Environ()
+	}
+	out := make([]string, 0, len(env)+2)
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		if name != "LISTEN_FDS" && name != "LISTEN_FDNAMES" && name != "LISTEN_PID" {
+			out = append(out, kv)
+		}
+	}
+	fds := make(map[int]int, len(s.ChildFds)+len(s.ListenFds))
+	for k, v := range s.ChildFds {
+		fds[k] = v
+	}
+	names := make([]string, len(s.ListenFds))
+	for i, l := range s.ListenFds {
+		fds[3+i] = l.Fd
+		names[i] = l.Name
+		if names[i] == "" {
+			names[i] = "unknown"
+		}
+	}
+	out = append(out, "LISTEN_FDS="+strconv.Itoa(len(s.ListenFds)), "LISTEN_FDNAMES="+strings.Join(names, ":"))
+	return out, fds, "LISTEN_PID"
 }
 
 func pgid(g *int) int {

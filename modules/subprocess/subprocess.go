@@ -101,7 +101,7 @@ func Loader(L *lua.LState) int {
 
 // popenOptions are the options Popen takes; runOptions adds run's.
 var (
-	popenOptions = []string{"stdin", "stdout", "stderr", "pass_fds", "fds", "close_fds", "cwd", "env", "env_extra", "process_group", "start_new_session", "shell"}
+	popenOptions = []string{"stdin", "stdout", "stderr", "pass_fds", "fds", "listen_fds", "close_fds", "cwd", "env", "env_extra", "process_group", "start_new_session", "shell"}
 	runOptions   = append(slices.Clone(popenOptions), "input", "capture_output", "timeout", "check")
 )
 
@@ -218,6 +218,33 @@ func (l *lib) parseOpts(L *lua.LState, optn int, allowed []string) (*spec, *lua.
 				s.denied = err
 			}
 		})
+	}
+	if v := opts.RawGetString("listen_fds"); v != lua.LNil {
+		t, ok := v.(*lua.LTable)
+		if !ok {
+			luaargs.ArgError(L, optn, "listen_fds: array of sockets or {socket, name} expected, got "+v.Type().String())
+		}
+		for i := 1; i <= t.Len(); i++ {
+			e, name := t.RawGetInt(i), ""
+			if pair, isPair := e.(*lua.LTable); isPair {
+				n, isStr := pair.RawGetInt(2).(lua.LString)
+				if !isStr || strings.ContainsAny(string(n), ":\x00") {
+					luaargs.ArgError(L, optn, fmt.Sprintf("listen_fds[%d]: {socket, name} with a name without ':' expected", i))
+				}
+				e, name = pair.RawGetInt(1), string(n)
+			}
+			fd, ok := luaargs.FdOf(e)
+			if !ok || fd < 0 {
+				luaargs.ArgError(L, optn, fmt.Sprintf("listen_fds[%d]: an open socket or fd expected", i))
+			}
+			if _, clash := s.ChildFds[2+i]; clash {
+				luaargs.ArgError(L, optn, fmt.Sprintf("fds[%d] clashes with listen_fds[%d]", 2+i, i))
+			}
+			s.ListenFds = append(s.ListenFds, spawn.ListenFd{Fd: fd, Name: name})
+			if err := l.st.Usable(fd, "spawn"); err != nil && s.denied == nil {
+				s.denied = err
+			}
+		}
 	}
 	s.InheritFds = !optBool(L, opts, optn, "close_fds", true)
 	s.NewSession = optBool(L, opts, optn, "start_new_session", false)
