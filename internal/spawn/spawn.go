@@ -420,11 +420,33 @@ func (c *Child) Signal(sig syscall.Signal, group bool) error {
 	return c.p.Signal(sig)
 }
 
+// SignalTree sends sig to the child and everything it started: to its
+// process group when it leads one (start_new_session, process_group = 0),
+// which reaches a grandchild that double-forked too; else to it and its
+// descendants as /proc shows them, found before any is signalled. Nothing
+// is sent once the child has been reaped.
+func (c *Child) SignalTree(sig syscall.Signal) error {
+	if c.done {
+		return nil
+	}
+	if c.session {
+		return c.p.SignalGroup(sig)
+	}
+	tree := inherit.Descendants(c.Pid)
+	// While the child is not reaped its pid is its own, and so are its
+	// children's: a child's pid cannot be reused before the child reaps it.
+	err := c.p.Signal(sig)
+	for _, pid := range tree {
+		syscall.Kill(pid, sig)
+	}
+	return err
+}
+
 // Kill ends a child that must not outlive its call (a timeout, an
-// interruption, a failed pipeline): SIGKILL to it, or to its group under
-// a new session, then it is reaped, whatever the context says.
+// interruption, a failed pipeline): SIGKILL to its tree (SignalTree), then
+// it is reaped, whatever the context says.
 func (c *Child) Kill() {
-	c.Signal(syscall.SIGKILL, true)
+	c.SignalTree(syscall.SIGKILL)
 	c.p.Wait(-1, -1)
 	c.reaped()
 }

@@ -65,12 +65,14 @@ func Loader(L *lua.LState) int {
 
 	l.methods = L.NewTable()
 	L.SetFuncs(l.methods, map[string]lua.LGFunction{
-		"poll":        l.procPoll,
-		"wait":        l.procWait,
-		"communicate": l.procCommunicate,
-		"send_signal": l.procSendSignal,
-		"terminate":   l.procTerminate,
-		"kill":        l.procKill,
+		"poll":           l.procPoll,
+		"wait":           l.procWait,
+		"communicate":    l.procCommunicate,
+		"send_signal":    l.procSendSignal,
+		"terminate":      l.procTerminate,
+		"kill":           l.procKill,
+		"kill_tree":      l.procKillTree,
+		"terminate_tree": l.procTerminateTree,
 	})
 	l.procMT = L.NewTypeMetatable("subprocess.Popen")
 	l.procMT.RawSetString("__index", L.NewFunction(l.procIndex))
