@@ -4,6 +4,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // Descendants returns the pids of pid's descendants, as /proc shows them
@@ -52,3 +53,6 @@ func Descendants(pid int) []int {
 	}
 	return out
 }
+
+// SignalPid sends sig to pid, a descendant that Descendants found.
+func SignalPid(pid int, sig syscall.Signal) error { return syscall.Kill(pid, sig) }

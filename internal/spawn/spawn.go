@@ -437,7 +437,7 @@ func (c *Child) SignalTree(sig syscall.Signal) error {
 	// children's: a child's pid cannot be reused before the child reaps it.
 	err := c.p.Signal(sig)
 	for _, pid := range tree {
-		syscall.Kill(pid, sig)
+		inherit.SignalPid(pid, sig)
 	}
 	return err
 }
