@@ -360,14 +360,16 @@ func unsafeEnvName(name string) bool {
 	return false
 }
 
-// ChildDir starts children in the scripts' working directory (Chdir
-// changes it, not the process's), or a relative dir beneath it. Without
-// any granted directory there is none, and the process's is kept.
+// ChildDir starts children, once a script has changed directory (Chdir
+// changes the scripts' directory, not the process's), in the scripts'
+// directory, and a relative dir beneath it. Until then they start where
+// the host's process is, as before.
 func (g *Grants) ChildDir(dir string) string {
-	if len(g.roots) == 0 || filepath.IsAbs(dir) {
+	wd := g.cwd.Load()
+	if wd == nil || filepath.IsAbs(dir) {
 		return dir
 	}
-	return filepath.Join(g.workdir(), dir)
+	return filepath.Join(*wd, dir)
 }
 
 // ChildEnv returns env, or the process's own environment when env is nil,

@@ -101,8 +101,8 @@ type Policy interface {
 	// for env (nil: the process's own).
 	ChildEnv(env []string) []string
 	// ChildDir returns the directory a child starts in when a script
-	// asks for dir ("": its current one): a relative dir, or none, is
-	// taken from the scripts' working directory (see Chdir), which need
+	// asks for dir ("": its current one): after a Chdir, a relative dir,
+	// or none, is taken from the scripts' working directory, which need
 	// not be the process's. "" keeps the process's own.
 	ChildDir(dir string) string
 	// Getenv reads an environment variable for a script.
