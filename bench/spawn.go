@@ -22,18 +22,33 @@ type SpawnWorkload struct {
 // syscall.ForkExec keeping the number the only way it can (mapping every
 // lower number explicitly).
 var SpawnWorkloads = []SpawnWorkload{
-	spawnWorkload(0, false),
-	spawnWorkload(0, true),
-	spawnWorkload(10000, false),
-	spawnWorkload(10000, true),
+	spawnWorkload(0, false, false),
+	spawnWorkload(0, true, false),
+	spawnWorkload(10000, false, false),
+	spawnWorkload(10000, true, false),
+	spawnWorkload(0, false, true),
+	spawnWorkload(0, true, true),
+	spawnWorkload(10000, false, true),
+	spawnWorkload(10000, true, true),
 }
 
-func spawnWorkload(open int, high bool) SpawnWorkload {
+// spawnWorkload is the spawn comparison with open more descriptors
+// open, passing a high or a low one; with fd3 the child also gets a
+// socket as its fd 3 (fds = {[3] = sock} in safesh; CPython, which has no
+// such option, passes the socket at its own number in pass_fds, the
+// nearest it comes without a preexec_fn).
+func spawnWorkload(open int, high, fd3 bool) SpawnWorkload {
 	fdName := "a low fd"
 	if high {
 		fdName = "fd 10010"
 	}
 	name := fmt.Sprintf("spawn+wait, %d fds, pass %s", open+3, fdName)
+	luaFds, pyFds, goFd3 := "", "", -1
+	if fd3 {
+		name += ", sock as fd 3"
+		luaFds = `, fds = {[3] = (require("socket").socketpair())}`
+		pyFds = `, sock_.fileno()`
+	}
 	// The descriptor passed is the lowest free one (7 in a fresh process,
 	// but a benchmark process has more open), or 10010, above the others.
 	// The benchmark runs in-process, so it never reuses a number that is
@@ -49,12 +64,14 @@ func spawnWorkload(open int, high bool) SpawnWorkload {
 		local pass = %s
 		local keep = {}
 		for i = 1, %d do keep[i] = os.dup(0) end
-		local opts = {pass_fds = {pass}}
-		local argv = {"/bin/true"}`, luaPass, open)
-	pySetup := fmt.Sprintf(`import subprocess
+		local opts = {pass_fds = {pass}%s}
+		local argv = {"/bin/true"}`, luaPass, open, luaFds)
+	pySetup := fmt.Sprintf(`import subprocess, socket
     pass_ = %s
     keep = [os.dup(0) for _ in range(%d)]
-    argv = ["/bin/true"]`, pyPass, open)
+    sock_, sock2_ = socket.socketpair()
+    pfds = [pass_%s]
+    argv = ["/bin/true"]`, pyPass, open, pyFds)
 	return SpawnWorkload{N: 2000, Workload: Workload{
 		Name: name,
 		Go: func(n int, dir string) error {
@@ -87,6 +104,15 @@ func spawnWorkload(open int, high bool) SpawnWorkload {
 				files[i] = ^uintptr(0)
 			}
 			files[0], files[1], files[2], files[pass] = 0, 1, 2, uintptr(pass)
+			if fd3 {
+				fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+				if err != nil {
+					return err
+				}
+				keep = append(keep, fds[0], fds[1])
+				goFd3 = fds[0]
+				files[3] = uintptr(goFd3)
+			}
 			for range n {
 				pid, err := syscall.ForkExec("/bin/true", []string{"/bin/true"}, &syscall.ProcAttr{Files: files})
 				if err != nil {
@@ -102,7 +128,7 @@ func spawnWorkload(open int, high bool) SpawnWorkload {
 		LuaSetup: luaSetup,
 		Lua:      `sp.Popen(argv, opts):wait()`,
 		PySetup:  pySetup,
-		Py:       `subprocess.Popen(argv, pass_fds=[pass_]).wait()`,
+		Py:       `subprocess.Popen(argv, pass_fds=pfds).wait()`,
 	}}
 }
 

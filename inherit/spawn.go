@@ -38,11 +38,20 @@ type ProcAttr struct {
 	// parent's flags are.
 	InheritFds bool
 
+	// PidEnv, when set, names a variable the child sets to its own pid
+	// before it execs (LISTEN_PID, for socket activation): the parent
+	// reserves its bytes in the environment block and the child writes
+	// them, since its pid is not known before the clone. Only the fast
+	// spawn path can; elsewhere StartProcess fails with ENOSYS.
+	PidEnv string
+
 	// Setsid starts the child in a new session (and process group).
 	Setsid bool
 
-	// Setpgid puts the child in a new process group of its own.
+	// Setpgid puts the child in a new process group of its own, or, with
+	// Pgid set, in the existing group Pgid.
 	Setpgid bool
+	Pgid    int
 }
 
 // ExitStatus is how a child ended.

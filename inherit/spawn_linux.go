@@ -7,7 +7,7 @@ import (
 )
 
 func sysProcAttr(attr *ProcAttr, pidfd *int) *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Setsid: attr.Setsid, Setpgid: attr.Setpgid && !attr.Setsid, PidFD: pidfd}
+	return &syscall.SysProcAttr{Setsid: attr.Setsid, Setpgid: attr.Setpgid && !attr.Setsid, Pgid: attr.Pgid, PidFD: pidfd}
 }
 
 // waitFd returns a descriptor that is readable once the child has exited

@@ -5,7 +5,7 @@ package inherit
 import "syscall"
 
 func sysProcAttr(attr *ProcAttr, pidfd *int) *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Setsid: attr.Setsid, Setpgid: attr.Setpgid && !attr.Setsid}
+	return &syscall.SysProcAttr{Setsid: attr.Setsid, Setpgid: attr.Setpgid && !attr.Setsid, Pgid: attr.Pgid}
 }
 
 // waitFd returns a descriptor that is readable once the child has exited,

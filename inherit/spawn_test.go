@@ -527,3 +527,92 @@ func raceCreate(g int, fallback bool) {
 func openCount(t *testing.T) int { return fdtest.OpenCount(t) }
 
 func zombieCount(t *testing.T) int { return fdtest.Zombies(t) }
+
+// TestSpawnChildFds gives the child descriptors at chosen numbers above 2
+// (systemd's fd 3 convention, and a cycle of three numbers each held by
+// another source in the parent), with holes between them and a pass fd
+// beyond them: the child holds exactly those, each the right one.
+func TestSpawnChildFds(t *testing.T) {
+	paths(t, func(t *testing.T) {
+		var ends []int
+		for range 3 {
+			r, w, err := inherit.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer unix.Close(r)
+			defer unix.Close(w)
+			ends = append(ends, r)
+		}
+		// Put the three sources on 40, 41, 42 in the parent, then ask for
+		// 40 <- 41's, 41 <- 42's, 42 <- 40's, and 3 <- 40's.
+		for i, fd := range ends {
+			if err := inherit.Dup2(fd, 40+i, false); err != nil {
+				t.Fatal(err)
+			}
+			defer unix.Close(40 + i)
+		}
+		files := make([]int, 43)
+		for i := range files {
+			files[i] = -1
+		}
+		files[0], files[1], files[2] = 0, -2, 2
+		files[3], files[40], files[41], files[42] = 40, 41, 42, 40
+		p0, _, _ := inherit.Pipe()
+		defer unix.Close(p0)
+		pass := 60
+		inherit.Dup2(p0, pass, false)
+		defer unix.Close(pass)
+		got := lsfds(t, inherit.ProcAttr{Files: files, PassFds: []int{pass}})
+		want := map[int]int{3: 40, 40: 41, 41: 42, 42: 40, pass: pass}
+		if len(got) != 3+len(want) {
+			t.Fatalf("child holds %v; want 0-2 and %v", got, want)
+		}
+		for child, parent := range want {
+			if got[child].Target != pipeTarget(t, parent) {
+				t.Errorf("child fd %d = %+v; want %s", child, got[child], pipeTarget(t, parent))
+			}
+		}
+	})
+}
+
+// TestSpawnJoinGroup puts a child in an existing process group, on every
+// spawn path.
+func TestSpawnJoinGroup(t *testing.T) {
+	paths(t, func(t *testing.T) {
+		leader, err := inherit.StartProcess("/bin/sleep", []string{"sleep", "5"}, &inherit.ProcAttr{Setpgid: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			leader.Signal(syscall.SIGKILL)
+			leader.Wait(-1, -1)
+			leader.Release()
+		}()
+		out, status := run(t, inherit.ProcAttr{Setpgid: true, Pgid: leader.Pid}, "/bin/sh", "-c", "ps -o pgid= -p $$")
+		if status.ReturnCode() != 0 || strings.TrimSpace(out) != strconv.Itoa(leader.Pid) {
+			t.Fatalf("child's group = %q (%+v); want %d", out, status, leader.Pid)
+		}
+	})
+}
+
+// TestSpawnPidEnv checks that the child writes its own pid into PidEnv
+// (replacing any value the environment had) on the fast paths, and that
+// the fallback, which cannot, refuses with ENOSYS.
+func TestSpawnPidEnv(t *testing.T) {
+	paths(t, func(t *testing.T) {
+		attr := inherit.ProcAttr{Env: []string{"LISTEN_PID=1", "X=y"}, PidEnv: "LISTEN_PID"}
+		if strings.HasSuffix(t.Name(), "fallback") {
+			_, err := inherit.StartProcess("/bin/sh", []string{"sh"}, &attr)
+			if !errors.Is(err, syscall.ENOSYS) {
+				t.Fatalf("fallback: err = %v; want ENOSYS", err)
+			}
+			return
+		}
+		out, status := run(t, attr, "/bin/sh", "-c", `echo "$LISTEN_PID $$ $X"`)
+		f := strings.Fields(out)
+		if status.ReturnCode() != 0 || len(f) != 3 || f[0] != f[1] || f[2] != "y" {
+			t.Fatalf("child says %q (%+v); want its own pid twice, then y", out, status)
+		}
+	})
+}

@@ -44,6 +44,9 @@ func StartProcess(path string, argv []string, attr *ProcAttr) (*Process, error) 
 	if p, ok, err := startFast(path, argv, attr, files, pass); ok {
 		return p, err
 	}
+	if attr.PidEnv != "" {
+		return nil, &fs.PathError{Op: "spawn", Path: attr.PidEnv, Err: syscall.ENOSYS}
+	}
 	return startForkExec(path, argv, attr, files, pass)
 }
 

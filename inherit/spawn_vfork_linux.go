@@ -71,8 +71,10 @@ type childArgs struct {
 	pass     []uintptr // kept at their numbers, all >= len(files), sorted
 	setsid   bool
 	setpgid  bool
+	pgid     uintptr
 	closeFds bool
 	rlim     *unix.Rlimit // RLIMIT_NOFILE to restore, or nil
+	pidEnv   *byte        // where the child writes its pid's digits (PidEnv), or nil
 
 	// clone3 is set when the child is cloned with CLONE_CLEAR_SIGHAND;
 	// it then sets sigmask, the parent thread's signal mask, itself.
@@ -140,6 +142,7 @@ func startFast(path string, argv []string, attr *ProcAttr, files, pass []int) (p
 		files:    append([]int(nil), files...),
 		setsid:   attr.Setsid,
 		setpgid:  attr.Setpgid && !attr.Setsid,
+		pgid:     uintptr(attr.Pgid),
 		closeFds: !attr.InheritFds,
 		rlim:     origNofile(),
 	}
@@ -153,8 +156,20 @@ func startFast(path string, argv []string, attr *ProcAttr, files, pass []int) (p
 	if env == nil {
 		env = os.Environ()
 	}
+	if attr.PidEnv != "" {
+		env = withoutVar(env, attr.PidEnv)
+	}
 	if a.envv, err = syscall.SlicePtrFromStrings(env); err != nil {
 		return nil, true, &fs.PathError{Op: "exec", Path: path, Err: err}
+	}
+	if attr.PidEnv != "" {
+		// NAME= and room for any pid's digits and the NUL: the child
+		// writes them.
+		b := make([]byte, len(attr.PidEnv)+1+pidDigits+1)
+		copy(b, attr.PidEnv+"=")
+		a.pidEnv = &b[len(attr.PidEnv)+1]
+		envv := a.envv[:len(a.envv)-1] // without the nil at the end
+		a.envv = append(envv, &b[0], nil)
 	}
 	if attr.Dir != "" {
 		if a.dir, err = syscall.BytePtrFromString(attr.Dir); err != nil {
@@ -203,6 +218,21 @@ func startFast(path string, argv []string, attr *ProcAttr, files, pass []int) (p
 	return &Process{Pid: int(pid), pidfd: int(pidfd), doneR: -1, doneW: -1}, true, nil
 }
 
+// pidDigits is the most digits a pid has (pid_t is 32 bits).
+const pidDigits = 10
+
+// withoutVar returns env without the variable name.
+func withoutVar(env []string, name string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		if len(kv) > len(name) && kv[len(name)] == '=' && kv[:len(name)] == name {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
 // childError turns a child's report into the error StartProcess returns.
 func childError(fail *childFailure, path, dir string) error {
 	switch fail.step {
@@ -235,6 +265,8 @@ func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err
 		step uintptr
 		n    = len(a.files)
 		lo   uintptr
+		pv   uintptr
+		pn   uintptr
 	)
 
 	ca := cloneArgs{
@@ -264,7 +296,7 @@ func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err
 		}
 	}
 	if a.setpgid {
-		if _, _, err1 = syscall.RawSyscall(unix.SYS_SETPGID, 0, 0, 0); err1 != 0 {
+		if _, _, err1 = syscall.RawSyscall(unix.SYS_SETPGID, 0, a.pgid, 0); err1 != 0 {
 			step = stepSetpgid
 			goto childerror
 		}
@@ -343,6 +375,20 @@ func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err
 		if _, _, err1 = syscall.RawSyscall(unix.SYS_FCNTL, a.pass[i], unix.F_SETFD, 0); err1 != 0 {
 			step = stepPassFd
 			goto childerror
+		}
+	}
+
+	if a.pidEnv != nil {
+		// The child's own pid, in decimal, into the reserved bytes.
+		pv, _, _ = syscall.RawSyscall(unix.SYS_GETPID, 0, 0, 0)
+		pn = 1
+		for lo = pv; lo >= 10; lo /= 10 {
+			pn++
+		}
+		*(*byte)(unsafe.Add(unsafe.Pointer(a.pidEnv), pn)) = 0
+		for ; pn > 0; pn-- {
+			*(*byte)(unsafe.Add(unsafe.Pointer(a.pidEnv), pn-1)) = byte('0' + pv%10)
+			pv /= 10
 		}
 	}
 

@@ -38,6 +38,9 @@ func (allowAll) Program(string) error { return nil }
 
 func (allowAll) ChildEnv(env []string) []string { return env }
 
+// ChildDir keeps dir: the scripts' working directory is the process's.
+func (allowAll) ChildDir(dir string) string { return dir }
+
 func (allowAll) Getenv(name string) (string, bool) { return os.LookupEnv(name) }
 
 func (allowAll) Connect(string, net.IP, int) error { return nil }

@@ -360,6 +360,18 @@ func unsafeEnvName(name string) bool {
 	return false
 }
 
+// ChildDir starts children, once a script has changed directory (Chdir
+// changes the scripts' directory, not the process's), in the scripts'
+// directory, and a relative dir beneath it. Until then they start where
+// the host's process is, as before.
+func (g *Grants) ChildDir(dir string) string {
+	wd := g.cwd.Load()
+	if wd == nil || filepath.IsAbs(dir) {
+		return dir
+	}
+	return filepath.Join(*wd, dir)
+}
+
 // ChildEnv returns env, or the process's own environment when env is nil,
 // without the variables that make a program load, read or run what its
 // parent chose (LD_PRELOAD, BASH_ENV, PYTHONPATH, ...: see unsafeEnv),

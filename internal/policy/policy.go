@@ -100,6 +100,11 @@ type Policy interface {
 	// ChildEnv returns the environment a child gets when a script asks
 	// for env (nil: the process's own).
 	ChildEnv(env []string) []string
+	// ChildDir returns the directory a child starts in when a script
+	// asks for dir ("": its current one): after a Chdir, a relative dir,
+	// or none, is taken from the scripts' working directory, which need
+	// not be the process's. "" keeps the process's own.
+	ChildDir(dir string) string
 	// Getenv reads an environment variable for a script.
 	Getenv(name string) (string, bool)
 	// Environ returns the environment variables a script may see, as

@@ -15,6 +15,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -56,6 +58,16 @@ type Spec struct {
 	Fds   [3]int
 	// PassFds are given to the child at their numbers (pass_fds).
 	PassFds []int
+	// ChildFds gives the child more descriptors at chosen numbers (fds):
+	// ChildFds[n] is the parent descriptor that becomes the child's n,
+	// for n >= 3. The moves are made in the child only, so any
+	// permutation works, numbers the parent uses itself included, and
+	// they win over PassFds at the same number.
+	ChildFds map[int]int
+	// ListenFds are sockets for socket activation (listen_fds): the
+	// child gets them as 3, 4, ..., with LISTEN_FDS, LISTEN_FDNAMES and
+	// LISTEN_PID (its own pid, written in the child) in its environment.
+	ListenFds []ListenFd
 	// InheritFds also gives it every inheritable descriptor
 	// (close_fds = false) that the policy lets it have: in a restricted
 	// runtime, only the runtime's own (policy.Policy.InheritedFds).
@@ -68,6 +80,16 @@ type Spec struct {
 	// NewSession starts the child in a new session, and so a new
 	// process group, which Kill then kills whole.
 	NewSession bool
+	// ProcessGroup puts the child in a process group (process_group): its
+	// own when *ProcessGroup is 0, else the existing group of that id.
+	ProcessGroup *int
+}
+
+// ListenFd is one socket of Spec.ListenFds, and the name the child sees
+// in LISTEN_FDNAMES ("" for systemd's "unknown").
+type ListenFd struct {
+	Fd   int
+	Name string
 }
 
 // Child is a child started by Start.
@@ -89,11 +111,18 @@ type Child struct {
 // Start starts the child s describes. On failure nothing is left behind:
 // no child, no descriptor, no relay.
 func Start(st *state.State, s *Spec) (*Child, error) {
+	if dir := st.Policy.ChildDir(s.Dir); dir != s.Dir {
+		sc := *s
+		sc.Dir = dir
+		s = &sc
+	}
 	path, err := program(st, s)
 	if err != nil {
 		return nil, err
 	}
-	c := &Child{Pipes: [3]int{-1, -1, -1}, st: st, session: s.NewSession}
+	// A child that leads a group of its own is killed with its group.
+	ownGroup := s.NewSession || (s.ProcessGroup != nil && *s.ProcessGroup == 0)
+	c := &Child{Pipes: [3]int{-1, -1, -1}, st: st, session: ownGroup}
 	var files [3]int
 	var temp []int // closed after the spawn, whatever happens
 	closeTemp := func() {
@@ -117,6 +146,18 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 		switch s.Stdio[i] {
 		case Inherit:
 			std := st.Stdio[i]
+			if std.Fd == i {
+				// The process's own slot: handed over only when it is the
+				// script's to pass, an inheritable descriptor. A slot the
+				// script closed, or that a close-on-exec descriptor of
+				// safesh's (a pipe, a file) merely landed on, is closed in
+				// the child, as in CPython.
+				files[i] = -1
+				if inh, err := inherit.Inheritable(i); err == nil && inh {
+					files[i] = i
+				}
+				break
+			}
 			if std.Fd >= 0 {
 				files[i] = std.Fd
 				break
@@ -158,13 +199,17 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 	}
 	st.FlushStdout()
 	pass, inheritAll := passFds(st, s)
+	env, childFds, pidEnv := activation(st.Policy.ChildEnv(s.Env), s)
 	p, err := inherit.StartProcess(path.exec, s.Argv, &inherit.ProcAttr{
 		Dir:        s.Dir,
-		Env:        st.Policy.ChildEnv(s.Env),
-		Files:      files[:],
+		Env:        env,
+		PidEnv:     pidEnv,
+		Files:      childFiles(files, childFds, pass),
 		PassFds:    pass,
 		InheritFds: inheritAll,
 		Setsid:     s.NewSession,
+		Setpgid:    s.ProcessGroup != nil,
+		Pgid:       pgid(s.ProcessGroup),
 	})
 	if err != nil {
 		return fail(path.named(err))
@@ -175,8 +220,77 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 		r.start()
 	}
 	c.p, c.Pid = p, p.Pid
-	st.AddChild(p, s.NewSession)
+	st.AddChild(p, ownGroup)
 	return c, nil
+}
+
+// activation adds socket activation's descriptors and variables to a
+// child's (s.ListenFds), over any the environment has already.
+func activation(env []string, s *Spec) ([]string, map[int]int, string) {
+	if len(s.ListenFds) == 0 {
+		return env, s.ChildFds, ""
+	}
+	if env == nil {
+		env = os.Environ()
+	}
+	out := make([]string, 0, len(env)+2)
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		if name != "LISTEN_FDS" && name != "LISTEN_FDNAMES" && name != "LISTEN_PID" {
+			out = append(out, kv)
+		}
+	}
+	fds := make(map[int]int, len(s.ChildFds)+len(s.ListenFds))
+	for k, v := range s.ChildFds {
+		fds[k] = v
+	}
+	names := make([]string, len(s.ListenFds))
+	for i, l := range s.ListenFds {
+		fds[3+i] = l.Fd
+		names[i] = l.Name
+		if names[i] == "" {
+			names[i] = "unknown"
+		}
+	}
+	out = append(out, "LISTEN_FDS="+strconv.Itoa(len(s.ListenFds)), "LISTEN_FDNAMES="+strings.Join(names, ":"))
+	return out, fds, "LISTEN_PID"
+}
+
+func pgid(g *int) int {
+	if g == nil {
+		return 0
+	}
+	return *g
+}
+
+// childFiles returns the child's descriptor table from 0 up to the
+// highest number of fds: the standard ones, then fds's, then the pass
+// descriptors that fall below that number at their own, and -1 (closed)
+// for the rest.
+func childFiles(std [3]int, fds map[int]int, pass []int) []int {
+	if len(fds) == 0 {
+		return std[:]
+	}
+	n := 3
+	for k := range fds {
+		n = max(n, k+1)
+	}
+	files := make([]int, n)
+	copy(files, std[:])
+	for i := 3; i < n; i++ {
+		files[i] = -1
+	}
+	for _, fd := range pass {
+		if fd >= 3 && fd < n {
+			files[fd] = fd
+		}
+	}
+	for k, fd := range fds {
+		if k >= 3 {
+			files[k] = fd
+		}
+	}
+	return files
 }
 
 // programPath is the program a child runs: the absolute path that is
@@ -306,11 +420,33 @@ func (c *Child) Signal(sig syscall.Signal, group bool) error {
 	return c.p.Signal(sig)
 }
 
+// SignalTree sends sig to the child and everything it started: to its
+// process group when it leads one (start_new_session, process_group = 0),
+// which reaches a grandchild that double-forked too; else to it and its
+// descendants as /proc shows them, found before any is signalled. Nothing
+// is sent once the child has been reaped.
+func (c *Child) SignalTree(sig syscall.Signal) error {
+	if c.done {
+		return nil
+	}
+	if c.session {
+		return c.p.SignalGroup(sig)
+	}
+	tree := inherit.Descendants(c.Pid)
+	// While the child is not reaped its pid is its own, and so are its
+	// children's: a child's pid cannot be reused before the child reaps it.
+	err := c.p.Signal(sig)
+	for _, pid := range tree {
+		inherit.SignalPid(pid, sig)
+	}
+	return err
+}
+
 // Kill ends a child that must not outlive its call (a timeout, an
-// interruption, a failed pipeline): SIGKILL to it, or to its group under
-// a new session, then it is reaped, whatever the context says.
+// interruption, a failed pipeline): SIGKILL to its tree (SignalTree), then
+// it is reaped, whatever the context says.
 func (c *Child) Kill() {
-	c.Signal(syscall.SIGKILL, true)
+	c.SignalTree(syscall.SIGKILL)
 	c.p.Wait(-1, -1)
 	c.reaped()
 }

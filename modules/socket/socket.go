@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 	"unsafe"
@@ -70,6 +72,10 @@ func Loader(L *lua.LState) int {
 		"send_fds":          l.socketSendFds,
 		"recv_fds":          l.socketRecvFds,
 	})
+	if l.st.Policy.Unrestricted() {
+		// Descriptors 3, 4, ... are the process's, not a plugin's.
+		mod.RawSetString("listen_fds", L.NewFunction(l.socketListenFds))
+	}
 	L.Push(mod)
 	return 1
 }
@@ -447,4 +453,58 @@ func (l *lib) socketRecvFds(L *lua.LState) int {
 	L.Push(t)
 	L.Push(lua.LBool(truncated))
 	return 3
+}
+
+// socketListenFds is sd_listen_fds(3): the sockets a service manager
+// passed as 3, 4, ... (LISTEN_FDS of them, if LISTEN_PID is this
+// process), made close-on-exec, each with .name from LISTEN_FDNAMES. With
+// unset_env (the default) the three variables are removed, so that
+// children do not take them for their own. A descriptor that is not a
+// socket is made close-on-exec and left out.
+func (l *lib) socketListenFds(L *lua.LState) int {
+	unset := L.OptBool(1, true)
+	pid, nfds, names := os.Getenv("LISTEN_PID"), os.Getenv("LISTEN_FDS"), os.Getenv("LISTEN_FDNAMES")
+	if unset {
+		os.Unsetenv("LISTEN_PID")
+		os.Unsetenv("LISTEN_FDS")
+		os.Unsetenv("LISTEN_FDNAMES")
+	}
+	out := L.NewTable()
+	L.Push(out)
+	if p, err := strconv.Atoi(pid); err != nil || p != os.Getpid() {
+		return 1
+	}
+	n, err := strconv.Atoi(nfds)
+	if err != nil || n <= 0 {
+		return 1
+	}
+	nameList := strings.Split(names, ":")
+	for i := range n {
+		fd := 3 + i
+		if err := inherit.SetInheritable(fd, false); err != nil {
+			continue
+		}
+		family, typ, err := inherit.SocketType(fd)
+		if err != nil || family < 0 {
+			continue
+		}
+		name := "unknown"
+		if i < len(nameList) && names != "" {
+			name = nameList[i]
+		}
+		l.push(L, &Socket{&socket{st: l.st, fd: fd, family: family, typ: typ, timeout: -1}})
+		ud := L.Get(-1).(*lua.LUserData)
+		fields := L.NewTable()
+		fields.RawSetString("name", lua.LString(name))
+		fieldsMt := L.NewTable()
+		fieldsMt.RawSetString("__index", l.methods)
+		L.SetMetatable(fields, fieldsMt)
+		mt := L.NewTable()
+		mt.RawSetString("__index", fields)
+		mt.RawSetString("__tostring", l.mt.RawGetString("__tostring"))
+		L.SetMetatable(ud, mt)
+		L.Pop(1)
+		out.Append(ud)
+	}
+	return 1
 }

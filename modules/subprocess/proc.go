@@ -162,6 +162,25 @@ func (l *lib) procTerminate(L *lua.LState) int {
 	return 1
 }
 
+// procSignalTree is kill_tree([sig]) and terminate_tree.
+func procSignalTree(L *lua.LState, sig syscall.Signal) int {
+	if err := checkProc(L, 1).SignalTree(sig); err != nil {
+		return luaerr.PushError(L, err)
+	}
+	L.Push(lua.LTrue)
+	return 1
+}
+
+func (l *lib) procKillTree(L *lua.LState) int {
+	sig := syscall.SIGKILL
+	if L.Get(2) != lua.LNil {
+		sig = syscall.Signal(L.CheckInt(2))
+	}
+	return procSignalTree(L, sig)
+}
+
+func (l *lib) procTerminateTree(L *lua.LState) int { return procSignalTree(L, syscall.SIGTERM) }
+
 func (l *lib) procKill(L *lua.LState) int {
 	if err := checkProc(L, 1).Signal(syscall.SIGKILL, false); err != nil {
 		return luaerr.PushError(L, err)

@@ -65,12 +65,14 @@ func Loader(L *lua.LState) int {
 
 	l.methods = L.NewTable()
 	L.SetFuncs(l.methods, map[string]lua.LGFunction{
-		"poll":        l.procPoll,
-		"wait":        l.procWait,
-		"communicate": l.procCommunicate,
-		"send_signal": l.procSendSignal,
-		"terminate":   l.procTerminate,
-		"kill":        l.procKill,
+		"poll":           l.procPoll,
+		"wait":           l.procWait,
+		"communicate":    l.procCommunicate,
+		"send_signal":    l.procSendSignal,
+		"terminate":      l.procTerminate,
+		"kill":           l.procKill,
+		"kill_tree":      l.procKillTree,
+		"terminate_tree": l.procTerminateTree,
 	})
 	l.procMT = L.NewTypeMetatable("subprocess.Popen")
 	l.procMT.RawSetString("__index", L.NewFunction(l.procIndex))
@@ -101,7 +103,7 @@ func Loader(L *lua.LState) int {
 
 // popenOptions are the options Popen takes; runOptions adds run's.
 var (
-	popenOptions = []string{"stdin", "stdout", "stderr", "pass_fds", "close_fds", "cwd", "env", "start_new_session", "shell"}
+	popenOptions = []string{"stdin", "stdout", "stderr", "pass_fds", "fds", "listen_fds", "close_fds", "cwd", "env", "env_extra", "process_group", "start_new_session", "shell"}
 	runOptions   = append(slices.Clone(popenOptions), "input", "capture_output", "timeout", "check")
 )
 
@@ -198,6 +200,54 @@ func (l *lib) parseOpts(L *lua.LState, optn int, allowed []string) (*spec, *lua.
 			}
 		}
 	}
+	if v := opts.RawGetString("fds"); v != lua.LNil {
+		t, ok := v.(*lua.LTable)
+		if !ok {
+			luaargs.ArgError(L, optn, "fds: table of child fd = fd, file or socket expected, got "+v.Type().String())
+		}
+		s.ChildFds = map[int]int{}
+		t.ForEach(func(k, fv lua.LValue) {
+			n, isNum := k.(lua.LNumber)
+			if !isNum || float64(n) != float64(int(n)) || n < 3 || n > 1<<20 {
+				luaargs.ArgError(L, optn, fmt.Sprintf("fds: keys must be integers >= 3 (0-2 are stdin, stdout, stderr), got %s", lua.LVAsString(k)))
+			}
+			fd, ok := luaargs.FdOf(fv)
+			if !ok || fd < 0 {
+				luaargs.ArgError(L, optn, fmt.Sprintf("fds[%d]: an open fd, file or socket expected", int(n)))
+			}
+			s.ChildFds[int(n)] = fd
+			if err := l.st.Usable(fd, "spawn"); err != nil && s.denied == nil {
+				s.denied = err
+			}
+		})
+	}
+	if v := opts.RawGetString("listen_fds"); v != lua.LNil {
+		t, ok := v.(*lua.LTable)
+		if !ok {
+			luaargs.ArgError(L, optn, "listen_fds: array of sockets or {socket, name} expected, got "+v.Type().String())
+		}
+		for i := 1; i <= t.Len(); i++ {
+			e, name := t.RawGetInt(i), ""
+			if pair, isPair := e.(*lua.LTable); isPair {
+				n, isStr := pair.RawGetInt(2).(lua.LString)
+				if !isStr || strings.ContainsAny(string(n), ":\x00") {
+					luaargs.ArgError(L, optn, fmt.Sprintf("listen_fds[%d]: {socket, name} with a name without ':' expected", i))
+				}
+				e, name = pair.RawGetInt(1), string(n)
+			}
+			fd, ok := luaargs.FdOf(e)
+			if !ok || fd < 0 {
+				luaargs.ArgError(L, optn, fmt.Sprintf("listen_fds[%d]: an open socket or fd expected", i))
+			}
+			if _, clash := s.ChildFds[2+i]; clash {
+				luaargs.ArgError(L, optn, fmt.Sprintf("fds[%d] clashes with listen_fds[%d]", 2+i, i))
+			}
+			s.ListenFds = append(s.ListenFds, spawn.ListenFd{Fd: fd, Name: name})
+			if err := l.st.Usable(fd, "spawn"); err != nil && s.denied == nil {
+				s.denied = err
+			}
+		}
+	}
 	s.InheritFds = !optBool(L, opts, optn, "close_fds", true)
 	s.NewSession = optBool(L, opts, optn, "start_new_session", false)
 	if v := opts.RawGetString("cwd"); v != lua.LNil {
@@ -209,6 +259,23 @@ func (l *lib) parseOpts(L *lua.LState, optn int, allowed []string) (*spec, *lua.
 	}
 	if v := opts.RawGetString("env"); v != lua.LNil {
 		s.Env = luaargs.CheckEnv(L, optn, "env", v)
+	}
+	if v := opts.RawGetString("env_extra"); v != lua.LNil {
+		// Merged over env, or over the environment the script sees.
+		extra := luaargs.CheckEnv(L, optn, "env_extra", v)
+		base := s.Env
+		if base == nil {
+			base = l.st.Policy.Environ()
+		}
+		s.Env = mergeEnv(base, extra)
+	}
+	if v := opts.RawGetString("process_group"); v != lua.LNil {
+		n, ok := v.(lua.LNumber)
+		if !ok || n < 0 || float64(n) != float64(int(n)) {
+			luaargs.ArgError(L, optn, "process_group: 0 or a process group id expected")
+		}
+		g := int(n)
+		s.ProcessGroup = &g
 	}
 	return s, opts
 }
@@ -246,4 +313,20 @@ func (l *lib) start(s *spec) (*spawn.Child, error) {
 		return nil, s.denied
 	}
 	return spawn.Start(l.st, &s.Spec)
+}
+
+// mergeEnv returns base with the variables of extra set over it.
+func mergeEnv(base, extra []string) []string {
+	set := map[string]bool{}
+	for _, kv := range extra {
+		name, _, _ := strings.Cut(kv, "=")
+		set[name] = true
+	}
+	out := make([]string, 0, len(base)+len(extra))
+	for _, kv := range base {
+		if name, _, _ := strings.Cut(kv, "="); !set[name] {
+			out = append(out, kv)
+		}
+	}
+	return append(out, extra...)
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env safesh
 -- A pre-fork server: the parent creates the listening socket and starts
--- worker processes that all accept on it, systemd style: each worker finds
--- the socket at descriptor 3 and LISTEN_FDS=1 in its environment. Nothing
--- else of the parent's reaches the workers: the socket is handed over with
--- pass_fds, not by making it inheritable.
+-- worker processes that all accept on it, systemd style: listen_fds gives
+-- each worker the socket at descriptor 3, with LISTEN_FDS, LISTEN_FDNAMES
+-- and LISTEN_PID (the worker's own pid) in its environment, and the worker
+-- takes it with socket.listen_fds(), as sd_listen_fds(3) does. Nothing
+-- else of the parent's reaches the workers.
 --
 -- usage: safesh prefork_server.lua            (runs a demonstration)
 --        safesh prefork_server.lua worker N   (a worker: answers N clients)
@@ -12,9 +13,9 @@ local socket = require("socket")
 local subprocess = require("subprocess")
 
 if arg[1] == "worker" then
-  assert(os.getenv("LISTEN_FDS") == "1", "a worker expects LISTEN_FDS=1")
-  local listener = assert(socket.fromfd(3)) -- a non-inheritable duplicate of fd 3
-  os.close(3)
+  local fds = socket.listen_fds() -- fd 3, now close-on-exec; the variables are unset
+  assert(#fds == 1 and fds[1].name == "http", "a worker expects one socket named http")
+  local listener = fds[1]
   listener:settimeout(20)
   for _ = 1, tonumber(arg[2]) do
     local conn = assert(listener:accept())
@@ -31,17 +32,14 @@ local WORKERS, EACH = 2, 2
 
 local server = assert(socket.create_server("127.0.0.1", 0))
 local _, port = server:getsockname()
-local fd = server:fileno()
 
--- pass_fds keeps the number, so the socket arrives as fd; the shell moves
--- it to 3, the number systemd uses, and the worker takes it from there.
--- (The parent cannot simply dup2 onto 3: the Go runtime may hold it.)
+-- The socket becomes the worker's fd 3 in the child only, whatever the
+-- parent holds at 3 (the Go runtime's own descriptor, often).
 local workers = {}
 for i = 1, WORKERS do
   workers[i] = assert(subprocess.Popen(
-    { "/bin/sh", "-c", 'exec 3<&' .. fd .. ' ' .. fd .. '<&-; exec "$0" "$@"',
-      interpreter, arg[0], "worker", tostring(EACH) },
-    { pass_fds = { fd }, env = { LISTEN_FDS = "1", PATH = os.getenv("PATH") } }))
+    { interpreter, arg[0], "worker", tostring(EACH) },
+    { listen_fds = { { server, "http" } } }))
 end
 server:close() -- the workers hold the listening socket now
 
