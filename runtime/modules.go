@@ -6,6 +6,7 @@ import (
 
 	iomod "github.com/safesh/safesh/modules/io"
 	osmod "github.com/safesh/safesh/modules/os"
+	selectmod "github.com/safesh/safesh/modules/select"
 	"github.com/safesh/safesh/modules/shlex"
 	"github.com/safesh/safesh/modules/shutil"
 	"github.com/safesh/safesh/modules/socket"
@@ -45,6 +46,7 @@ var modules = []struct {
 	{"time", timemod.Loader, false},
 	{"shutil", shutil.Loader, false},
 	{"shlex", shlex.Loader, false},
+	{"select", selectmod.Loader, false},
 }
 
 // Modules returns the names of safesh's modules, which WithModules takes.

@@ -154,3 +154,18 @@ func (st *State) Poll(fds []inherit.PollFd, timeout time.Duration) (inherit.Read
 	}
 	return r, err
 }
+
+// WakeFd returns the descriptor that the runtime's context makes readable
+// when it is done, for a caller that waits on many descriptors itself
+// (select, task), or -1 when calls are not interruptible. It returns
+// luaerr.ErrInterrupted if the context is done already.
+func (st *State) WakeFd() (int, error) {
+	in := st.intr.Load()
+	if in == nil {
+		return -1, nil
+	}
+	if in.ctx.Err() != nil {
+		return -1, luaerr.ErrInterrupted
+	}
+	return in.waker.Fd(), nil
+}
