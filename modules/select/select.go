@@ -185,4 +185,3 @@ func (m *module) selectSelect(L *lua.LState) int {
 	L.Push(out[2])
 	return 3
 }
-
