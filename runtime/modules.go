@@ -11,6 +11,7 @@ import (
 	"github.com/safesh/safesh/modules/shutil"
 	"github.com/safesh/safesh/modules/socket"
 	"github.com/safesh/safesh/modules/subprocess"
+	"github.com/safesh/safesh/modules/task"
 	timemod "github.com/safesh/safesh/modules/time"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -47,6 +48,7 @@ var modules = []struct {
 	{"shutil", shutil.Loader, false},
 	{"shlex", shlex.Loader, false},
 	{"select", selectmod.Loader, false},
+	{"task", task.Loader, false},
 }
 
 // Modules returns the names of safesh's modules, which WithModules takes.
