@@ -12,12 +12,12 @@ import (
 // channel is task.channel([size]): a queue of at most size values (0: a
 // send waits for a receiver) between tasks.
 type channel struct {
-	s       *sched
-	size    int
-	buf     []lua.LValue
-	closed  bool
-	recvq   []*task      // tasks waiting in recv
-	sendq   []*task      // tasks waiting in send
+	s      *sched
+	size   int
+	buf    []lua.LValue
+	closed bool
+	recvq  []*task // tasks waiting in recv
+	sendq  []*task // tasks waiting in send
 }
 
 const chanTypeName = "task.channel"

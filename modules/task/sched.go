@@ -51,10 +51,10 @@ type sched struct {
 	poll    *poller
 	fds     map[int]*fdWaiters
 	timers  timerHeap
-	alive   int // tasks started and not ended
+	alive   int            // tasks started and not ended
 	live    map[*task]bool // tasks started and not ended
-	spawned *[]*task // every task of this run, for report
-	stop    error // set when the run is interrupted: every wait fails with it
+	spawned *[]*task       // every task of this run, for report
+	stop    error          // set when the run is interrupted: every wait fails with it
 }
 
 // fdWaiters are the tasks waiting on one descriptor.
