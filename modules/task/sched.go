@@ -239,7 +239,11 @@ func (s *sched) loop() {
 		if s.timers.Len() > 0 {
 			timeout = max(time.Until(s.timers[0].deadline), 0)
 		}
-		wake, _ := s.st.WakeFd()
+		wake, err := s.st.WakeFd()
+		if err != nil && s.stop == nil {
+			s.interrupt(err)
+			continue
+		}
 		woken, err := s.poll.wait(timeout, wake, s.wakeFd)
 		if err != nil {
 			s.failAll(err)
