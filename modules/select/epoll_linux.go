@@ -192,7 +192,9 @@ func epollPoll(L *lua.LState) int {
 		}
 	}
 	if maxev <= 0 {
-		maxev = max(len(e.objs), 1)
+		// As Python: at most FD_SETSIZE-1 at a time; the rest come in
+		// the next call. The kernel's cost grows with the room given.
+		maxev = min(max(len(e.objs), 1), 1023)
 	}
 	if cap(e.events) < maxev {
 		e.events = make([]unix.EpollEvent, maxev)

@@ -18,6 +18,18 @@ import (
 // module binds the functions to their runtime's State.
 type module struct {
 	st *state.State
+	// select's scratch space, reused from call to call.
+	slot    []int32 // by descriptor: its index in pfds, plus one
+	entries []entry
+	pfds    []unix.PollFd
+}
+
+// entry is one object given to select, and where its descriptor's
+// events are.
+type entry struct {
+	obj  lua.LValue
+	list int
+	slot int // index in pfds
 }
 
 // Loader returns the select module.
@@ -112,14 +124,15 @@ func (m *module) selectSelect(L *lua.LState) int {
 		lists[i] = t
 	}
 	timeout := checkTimeout(L, 4, 1)
-	type entry struct {
-		obj  lua.LValue
-		list int
-		slot int // index in pfds
-	}
-	var entries []entry
-	var pfds []unix.PollFd
-	slot := map[int]int{}
+	entries := m.entries[:0]
+	pfds := m.pfds[:0]
+	defer func() {
+		for _, p := range pfds {
+			m.slot[p.Fd] = 0
+		}
+		clear(entries)
+		m.entries, m.pfds = entries[:0], pfds[:0]
+	}()
 	events := [3]int16{unix.POLLIN, unix.POLLOUT, unix.POLLPRI}
 	ready := 0
 	for li, t := range lists {
@@ -130,10 +143,13 @@ func (m *module) selectSelect(L *lua.LState) int {
 			if err != nil {
 				return luaerr.PushError(L, err)
 			}
-			s, ok := slot[fd]
-			if !ok {
+			if fd >= len(m.slot) {
+				m.slot = append(m.slot, make([]int32, fd+1-len(m.slot)+64)...)
+			}
+			s := int(m.slot[fd]) - 1
+			if s < 0 {
 				s = len(pfds)
-				slot[fd] = s
+				m.slot[fd] = int32(s + 1)
 				pfds = append(pfds, unix.PollFd{Fd: int32(fd)})
 			}
 			pfds[s].Events |= events[li]
