@@ -200,11 +200,24 @@ func epollPoll(L *lua.LState) int {
 		e.events = make([]unix.EpollEvent, maxev)
 	}
 	events := e.events[:maxev]
+	e.m.st.FlushStdout()
+	if e.m.st.InTask() && timeout != 0 {
+		// The epoll descriptor is readable when it has events: the task
+		// waits for that, and only the task.
+		r, err := e.m.st.Wait(e.fd, false, timeout)
+		if err != nil {
+			return luaerr.PushError(L, err)
+		}
+		if r == inherit.TimedOut {
+			L.Push(L.NewTable())
+			return 1
+		}
+		timeout = 0
+	}
 	wake, err := e.m.st.WakeFd()
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	e.m.st.FlushStdout()
 	n, r, err := inherit.EpollWait(e.fd, events, timeout, wake)
 	if r == inherit.Woken {
 		return luaerr.PushError(L, luaerr.ErrInterrupted)

@@ -6,7 +6,6 @@ import (
 	"os"
 	"slices"
 
-	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/luaargs"
 	"github.com/safesh/safesh/internal/luaerr"
 	lua "github.com/yuin/gopher-lua"
@@ -124,15 +123,8 @@ func pollPoll(L *lua.LState) int {
 		pfds = append(pfds, unix.PollFd{Fd: int32(fd), Events: p.regs[fd].events})
 	}
 	p.pfds = pfds
-	wake, err := p.m.st.WakeFd()
-	if err != nil {
-		return luaerr.PushError(L, err)
-	}
 	p.m.st.FlushStdout()
-	_, r, err := inherit.PollEvents(pfds, timeout, wake)
-	if r == inherit.Woken {
-		return luaerr.PushError(L, luaerr.ErrInterrupted)
-	}
+	_, _, err := p.m.st.WaitEvents(pfds, timeout)
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/luaargs"
 	"github.com/safesh/safesh/internal/luaerr"
 	"github.com/safesh/safesh/internal/state"
@@ -162,15 +161,8 @@ func (m *module) selectSelect(L *lua.LState) int {
 	if ready > 0 {
 		timeout = 0 // buffered bytes are ready now: only look at the rest
 	}
-	wake, err := m.st.WakeFd()
-	if err != nil {
-		return luaerr.PushError(L, err)
-	}
 	m.st.FlushStdout()
-	_, r, err := inherit.PollEvents(pfds, timeout, wake)
-	if r == inherit.Woken {
-		return luaerr.PushError(L, luaerr.ErrInterrupted)
-	}
+	_, _, err := m.st.WaitEvents(pfds, timeout)
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}

@@ -244,3 +244,37 @@ local function relay_test(use_tasks)
 end
 relay_test(false)
 relay_test(true)
+
+-- select, poll and epoll inside tasks suspend only the task.
+local order = {}
+task.run(function()
+  local r1, w1 = os.pipe()
+  local r2, w2 = os.pipe()
+  local r3, w3 = os.pipe()
+  task.spawn(function()
+    local rr = sel.select({r1}, {}, {}, 5)
+    order[#order + 1] = "select" .. #rr
+  end)
+  task.spawn(function()
+    local p = sel.poll() p:register(r2, sel.POLLIN)
+    local n = #p:poll(5000)
+    order[#order + 1] = "poll" .. n
+  end)
+  if sel.epoll then
+    task.spawn(function()
+      local ep = sel.epoll() ep:register(r3, sel.EPOLLIN)
+      local n = #ep:poll(5)
+      order[#order + 1] = "epoll" .. n
+      ep:close()
+    end)
+  else
+    order[#order + 1] = "epoll1"
+  end
+  task.spawn(function()
+    order[#order + 1] = "writer"
+    time.sleep(0.05) os.write(w1, "x")
+    time.sleep(0.05) os.write(w2, "x")
+    time.sleep(0.05) os.write(w3, "x")
+  end)
+end)
+eq(table.concat(order, ","), "writer,select1,poll1,epoll1", "waits in tasks")
