@@ -72,13 +72,6 @@ func mapArmErr(err error) error {
 	return err
 }
 
-// forget drops what arm knows of fd.
-func (p *poller) forget(fd int) {
-	if _, ok := p.gens[fd]; ok {
-		delete(p.gens, fd)
-		unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil)
-	}
-}
 
 // wait waits for events for at most timeout (negative: no limit), or
 // until wake (-1: none) is readable, and calls fn for each descriptor
