@@ -72,7 +72,6 @@ func mapArmErr(err error) error {
 	return err
 }
 
-
 // wait waits for events for at most timeout (negative: no limit), or
 // until wake (-1: none) is readable, and calls fn for each descriptor
 // with an event.

@@ -34,7 +34,6 @@ func (p *poller) arm(fd int, read, write bool) error {
 	return nil
 }
 
-
 func (p *poller) wait(timeout time.Duration, wake int, fn func(fd int, readable, writable bool)) (bool, error) {
 	p.pfds = p.pfds[:0]
 	for fd, ev := range p.armed {

@@ -20,6 +20,7 @@ import (
 type task struct {
 	s         *sched
 	co        *lua.LState
+	stopCtx   func() // releases co's context, or nil
 	fn        *lua.LFunction
 	args      []lua.LValue
 	nargs     int
@@ -48,6 +49,11 @@ func (t *task) main() {
 	<-t.wake
 	s := t.s
 	s.L.G.CurrentThread = t.co
+	if ctx := s.L.Context(); ctx != nil {
+		// The context of the chunk that runs the scheduler, which may
+		// not be the one that spawned the task.
+		t.co.SetContext(ctx)
+	}
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
@@ -91,9 +97,13 @@ func (t *task) end(s *sched) {
 		s.ready(j, wakeMsg{inherit.Ready, nil})
 	}
 	t.joiners = nil
-	if t.co != nil {
-		t.co.Close()
+	// Not t.co.Close, which would remove the files of gopher-lua's
+	// io.tmpfile for the whole state: the thread is left to the
+	// collector, and only its context is released.
+	if t.stopCtx != nil {
+		t.stopCtx()
 	}
+	t.co = nil
 }
 
 // finishUnstarted ends a task that never ran: cancelled, or its run was
@@ -178,11 +188,10 @@ func (m *module) spawn(L *lua.LState) int {
 }
 
 func (m *module) newTask(L *lua.LState, fn *lua.LFunction, from int) *task {
-	co, _ := L.NewThread()
-	if ctx := L.Context(); ctx != nil {
-		co.SetContext(ctx)
-	}
-	t := &task{s: m.s, co: co, fn: fn, wake: make(chan wakeMsg), timerIdx: -1}
+	// The thread takes L's context, so that gopher-lua's own check
+	// between instructions stops a task that never waits.
+	co, stop := L.NewThread()
+	t := &task{s: m.s, co: co, stopCtx: stop, fn: fn, wake: make(chan wakeMsg), timerIdx: -1}
 	for i := from; i <= L.GetTop(); i++ {
 		t.args = append(t.args, L.Get(i))
 	}
