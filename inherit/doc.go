@@ -21,6 +21,7 @@
 //	RecvFds       recvmsg(MSG_CMSG_CLOEXEC)       fallback: poll, then recvmsg + FIOCLEX under ForkLock (darwin)
 //	Openpty       open(/dev/ptmx, O_CLOEXEC) and ioctl(TIOCGPTPEER, O_CLOEXEC) (Linux)
 //	NewWaker      eventfd(EFD_CLOEXEC)            other unix: a Pipe
+//	EpollCreate   epoll_create1(EPOLL_CLOEXEC)    Linux only (no fallback needed)
 //
 // SetInheritable changes the flag with one system call: ioctl(FIOCLEX) or
 // ioctl(FIONCLEX) where the OS has them, fcntl(F_SETFD) otherwise.

@@ -104,6 +104,9 @@ var creators = []struct {
 		}
 		return []int{w.Fd()}
 	}},
+	{"EpollCreate", func(t *testing.T) []int {
+		return []int{must1(t)(inherit.EpollCreate())}
+	}},
 }
 
 func must1(t *testing.T) func(int, error) int {

@@ -6,10 +6,12 @@ import (
 
 	iomod "github.com/safesh/safesh/modules/io"
 	osmod "github.com/safesh/safesh/modules/os"
+	selectmod "github.com/safesh/safesh/modules/select"
 	"github.com/safesh/safesh/modules/shlex"
 	"github.com/safesh/safesh/modules/shutil"
 	"github.com/safesh/safesh/modules/socket"
 	"github.com/safesh/safesh/modules/subprocess"
+	"github.com/safesh/safesh/modules/task"
 	timemod "github.com/safesh/safesh/modules/time"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -45,6 +47,8 @@ var modules = []struct {
 	{"time", timemod.Loader, false},
 	{"shutil", shutil.Loader, false},
 	{"shlex", shlex.Loader, false},
+	{"select", selectmod.Loader, false},
+	{"task", task.Loader, false},
 }
 
 // Modules returns the names of safesh's modules, which WithModules takes.

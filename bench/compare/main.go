@@ -71,9 +71,46 @@ func main() {
 	for _, w := range bench.SpawnWorkloads {
 		compare(w.Workload, min(*n, w.N), dir, python)
 	}
+	for _, w := range bench.SelectWorkloads {
+		compare(w.Workload, min(*n, w.N), dir, python)
+	}
 	if *big {
 		transfer(dir, python)
 	}
+	if *only == "" || strings.Contains("task echo", *only) {
+		echo(python)
+	}
+}
+
+// echo compares the task echo server with CPython's asyncio and
+// selectors echo servers: replies per second with bench.EchoConns
+// connections, each round 2 s, driven by Go clients in this process.
+func echo(python string) {
+	var ls, as, ss []time.Duration
+	for range *rounds {
+		r, err := bench.EchoSafesh(2 * time.Second)
+		if err != nil {
+			fail(err)
+		}
+		ls = append(ls, time.Duration(r))
+		if python != "" {
+			a, err := bench.EchoPython(python, "asyncio", 2*time.Second)
+			if err != nil {
+				fail(err)
+			}
+			as = append(as, time.Duration(a))
+			s, err := bench.EchoPython(python, "selectors", 2*time.Second)
+			if err != nil {
+				fail(err)
+			}
+			ss = append(ss, time.Duration(s))
+		}
+	}
+	l, a, s := median(ls), median(as), median(ss)
+	fmt.Printf("\n%-40s %11s %11s %11s %8s %8s\n", fmt.Sprintf("echo, %d connections (req/s)", bench.EchoConns), "task", "asyncio", "selectors", "task/aio", "task/sel")
+	// Rates, not times: the ratio is the task server's over the other's,
+	// and above 1 means faster.
+	fmt.Printf("%-40s %11d %11d %11d %8s %8s\n", "", l, a, s, ratio(l, a), ratio(l, s))
 }
 
 // compare runs one workload in all its forms, rounds times, and prints

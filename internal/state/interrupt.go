@@ -71,7 +71,8 @@ func (st *State) Context() context.Context {
 }
 
 // Interruptible reports whether blocking calls must wait through Wait.
-func (st *State) Interruptible() bool { return st.intr.Load() != nil }
+// Inside a task they always must: the wait suspends only the task.
+func (st *State) Interruptible() bool { return st.intr.Load() != nil || st.inTask() != nil }
 
 // Wait blocks until fd is ready for reading (writing, if write is set), or
 // timeout has passed (negative: no timeout), or the runtime's context is
@@ -81,6 +82,9 @@ func (st *State) Interruptible() bool { return st.intr.Load() != nil }
 // An error of the wait itself (a closed descriptor) gives Ready, so that
 // the caller's own call reports it.
 func (st *State) Wait(fd int, write bool, timeout time.Duration) (inherit.Readiness, error) {
+	if t := st.inTask(); t != nil {
+		return t.Wait(fd, write, timeout)
+	}
 	in := st.intr.Load()
 	if in == nil {
 		if timeout < 0 {
@@ -105,6 +109,9 @@ func (st *State) Wait(fd int, write bool, timeout time.Duration) (inherit.Readin
 
 // Sleep waits for d, or until interrupted.
 func (st *State) Sleep(d time.Duration) error {
+	if t := st.inTask(); t != nil {
+		return t.Sleep(d)
+	}
 	in := st.intr.Load()
 	if in == nil {
 		time.Sleep(d)
@@ -124,6 +131,9 @@ func (st *State) Sleep(d time.Duration) error {
 // (negative: no limit), or until interrupted. It returns inherit.TimedOut,
 // or luaerr.ErrInterrupted when interrupted.
 func (st *State) WaitProcess(p *inherit.Process, timeout time.Duration) (inherit.Readiness, error) {
+	if t := st.inTask(); t != nil {
+		return t.WaitProcess(p, timeout)
+	}
 	wake := -1
 	if in := st.intr.Load(); in != nil {
 		if in.ctx.Err() != nil {
@@ -141,6 +151,9 @@ func (st *State) WaitProcess(p *inherit.Process, timeout time.Duration) (inherit
 // Poll waits as inherit.Poll does, interruptibly: it returns
 // luaerr.ErrInterrupted when the runtime's context is done.
 func (st *State) Poll(fds []inherit.PollFd, timeout time.Duration) (inherit.Readiness, error) {
+	if t := st.inTask(); t != nil {
+		return t.Poll(fds, timeout)
+	}
 	wake := -1
 	if in := st.intr.Load(); in != nil {
 		if in.ctx.Err() != nil {
@@ -153,4 +166,19 @@ func (st *State) Poll(fds []inherit.PollFd, timeout time.Duration) (inherit.Read
 		return r, luaerr.ErrInterrupted
 	}
 	return r, err
+}
+
+// WakeFd returns the descriptor that the runtime's context makes readable
+// when it is done, for a caller that waits on many descriptors itself
+// (select, task), or -1 when calls are not interruptible. It returns
+// luaerr.ErrInterrupted if the context is done already.
+func (st *State) WakeFd() (int, error) {
+	in := st.intr.Load()
+	if in == nil {
+		return -1, nil
+	}
+	if in.ctx.Err() != nil {
+		return -1, luaerr.ErrInterrupted
+	}
+	return in.waker.Fd(), nil
 }

@@ -57,6 +57,7 @@ type State struct {
 	GrantedFds map[string]int
 
 	intr      atomic.Pointer[interrupt] // nil: not interruptible
+	tasks     Suspender                 // the task scheduler, while task.run runs
 	mu        sync.Mutex                // guards waker and stopWatch
 	waker     *inherit.Waker
 	stopWatch func() bool

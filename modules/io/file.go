@@ -363,3 +363,7 @@ func (f *file) TakeBuffered() []byte {
 	f.r, f.w = 0, 0
 	return p
 }
+
+// Buffered returns how many bytes were read ahead from the file and not
+// yet consumed: select counts such a file as readable.
+func (f *file) Buffered() int { return f.w - f.r }
