@@ -93,6 +93,9 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := st.ReserveChild(); err != nil {
+		return nil, err
+	}
 	c := &Child{Pipes: [3]int{-1, -1, -1}, st: st, session: s.NewSession}
 	var files [3]int
 	var temp []int // closed after the spawn, whatever happens
