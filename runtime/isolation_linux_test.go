@@ -177,6 +177,14 @@ func TestIsolatedLimitsInTheKernel(t *testing.T) {
 	}
 }
 
+func TestIsolatedKeepsLayerOneLimits(t *testing.T) {
+	r := isolatedRuntime(t, Isolation{}, WithInstructionLimit(100000))
+	err := r.DoString(context.Background(), `while true do end`, "spin")
+	if err == nil || !strings.Contains(err.Error(), "InstructionLimit") {
+		t.Fatalf("instruction limit in the worker: %v", err)
+	}
+}
+
 func TestIsolationRefusesWhatCannotCross(t *testing.T) {
 	if _, err := New(WithIsolation(Isolation{}), WithModule("m", func(L *lua.LState) int { return 0 })); err == nil {
 		t.Fatal("WithModule accepted")

@@ -273,6 +273,14 @@ func initMessage(L *lua.LState, cfg config, streams []string, files [][]any) (*l
 	t.RawSetString("files", ft)
 	t.RawSetString("stdout", lua.LString(streams[1]))
 	t.RawSetString("stderr", lua.LString(streams[2]))
+	lim := L.NewTable()
+	lim.Append(lua.LNumber(cfg.limits.Descriptors))
+	lim.Append(lua.LNumber(cfg.limits.Children))
+	lim.Append(lua.LNumber(cfg.limits.Output))
+	lim.Append(lua.LNumber(cfg.limits.Instructions))
+	lim.Append(lua.LNumber(cfg.limits.CPUTime))
+	lim.Append(lua.LNumber(cfg.limits.Memory))
+	t.RawSetString("limits", lim)
 	iso := cfg.isolation
 	t.RawSetString("maxMemory", lua.LNumber(iso.MaxMemory))
 	t.RawSetString("cpuTime", lua.LNumber(iso.CPUTime.Seconds()))
@@ -712,6 +720,11 @@ func workerOptions(t *lua.LTable, h *host) ([]Option, error) {
 		c.unrestricted = lua.LVAsBool(t.RawGetString("unrestricted"))
 		c.grace = time.Duration(float64(lua.LVAsNumber(t.RawGetString("grace"))) * float64(time.Second))
 		c.leaveChildren = lua.LVAsBool(t.RawGetString("leaveChildren"))
+		if lim, ok := t.RawGetString("limits").(*lua.LTable); ok {
+			n := func(i int) int64 { return int64(lua.LVAsNumber(lim.RawGetInt(i))) }
+			c.limits.Descriptors, c.limits.Children, c.limits.Output = int(n(1)), int(n(2)), n(3)
+			c.limits.Instructions, c.limits.CPUTime, c.limits.Memory = n(4), time.Duration(n(5)), n(6)
+		}
 		return nil
 	}}
 	if allows, ok := t.RawGetString("allows").(*lua.LTable); ok {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/limits"
 	"github.com/safesh/safesh/internal/luaerr"
 	"github.com/safesh/safesh/internal/policy"
 	"github.com/safesh/safesh/internal/state"
@@ -105,6 +106,7 @@ type config struct {
 	hostModules    []hostFunc
 	allows         []allow    // the Allow options, for an isolated runtime's worker
 	isolation      *Isolation // WithIsolation's, or nil
+	limits         limits.Limits
 }
 
 // An Option configures a Runtime. Options check their arguments: New
@@ -284,9 +286,13 @@ func New(opts ...Option) (*Runtime, error) {
 	r.st.Exit = r.exit
 	r.st.OwnsProcess = cfg.exitProcess
 	state.Install(L, r.st)
+	r.setupLimits()
 	err := r.grantFiles()
 	if err == nil {
 		err = r.openLibs()
+	}
+	if err == nil {
+		r.accountAllocs()
 	}
 	if err != nil {
 		r.st.Fds.CloseAll()
@@ -498,7 +504,7 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 	// a check at every Lua instruction.
 	runCtx := ctx
 	var cancel context.CancelFunc
-	if !r.cfg.exitProcess {
+	if !r.cfg.exitProcess || r.st.Meter.Counts() {
 		runCtx, cancel = context.WithCancel(ctx)
 		defer cancel()
 	}
@@ -520,13 +526,15 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 		cancel() // Close came between begin and here
 	}
 
+	r.startMeter(cancel)
 	chunk := r.st.BeginChunk()
 	r.l.Push(fn)
 	for _, a := range args {
 		r.l.Push(a)
 	}
 	err := r.l.PCall(len(args), lua.MultRet, nil)
-	if ctx.Err() != nil && !r.cfg.leaveChildren {
+	tripped := r.stopMeter()
+	if (ctx.Err() != nil || tripped != nil) && !r.cfg.leaveChildren {
 		r.st.KillChildrenSince(chunk)
 	}
 	var results []lua.LValue
@@ -537,7 +545,15 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 	}
 	r.l.SetTop(0)
 	ferr := r.flush(false)
-	if werr := r.wrap(ctx, err); werr != nil || ferr == nil {
+	werr := r.wrap(ctx, err)
+	if tripped != nil {
+		if e, ok := werr.(*Error); ok {
+			e.Message, e.cause = tripped.Error(), tripped
+		} else if werr == nil {
+			werr = &Error{Message: tripped.Error(), cause: tripped}
+		}
+	}
+	if werr != nil || ferr == nil {
 		return results, werr
 	}
 	return results, &Error{Message: ferr.Error(), cause: ferr}

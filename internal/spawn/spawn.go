@@ -120,6 +120,9 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := st.ReserveChild(); err != nil {
+		return nil, err
+	}
 	// A child that leads a group of its own is killed with its group.
 	ownGroup := s.NewSession || (s.ProcessGroup != nil && *s.ProcessGroup == 0)
 	c := &Child{Pipes: [3]int{-1, -1, -1}, st: st, session: ownGroup}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/limits"
 )
 
 // child is a child process the runtime's scripts started.
@@ -20,6 +21,30 @@ func (st *State) BeginChunk() uint64 {
 	defer st.mu.Unlock()
 	st.chunk++
 	return st.chunk
+}
+
+// SetMaxChildren sets the most live children the runtime's scripts may
+// have at once (0: no limit): ReserveChild refuses more.
+func (st *State) SetMaxChildren(n int) {
+	st.mu.Lock()
+	st.maxChildren = n
+	st.mu.Unlock()
+}
+
+// ReserveChild returns a *limits.Error wrapping EAGAIN, as fork(2) gives
+// past RLIMIT_NPROC, if the scripts already have as many live children as
+// SetMaxChildren allows; internal/spawn asks before it starts one. A
+// child that has exited but was not waited for still counts, unless no
+// script object refers to it (it is reaped here first). Children of
+// children are not counted.
+func (st *State) ReserveChild() error {
+	st.reapDropped()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.maxChildren > 0 && len(st.children) >= st.maxChildren {
+		return &limits.Error{Limit: limits.Children, Value: int64(st.maxChildren), Used: int64(len(st.children) + 1), Errno: syscall.EAGAIN}
+	}
+	return nil
 }
 
 // AddChild records a child process the runtime's scripts started, so that

@@ -7,6 +7,7 @@ import (
 	"syscall"
 
 	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/limits"
 	"github.com/safesh/safesh/internal/luaerr"
 )
 
@@ -34,6 +35,8 @@ type FdTable struct {
 	dropErr error     // what releasing them could not flush, until ReleaseDropped
 	closed  bool      // CloseAll has run: nothing is dropped any more
 	flush   []Owner   // FlushAll's scratch list
+	max     int       // the most descriptors the scripts may own; 0: no limit
+	maxName string    // the limit's name, for the error
 }
 
 // dropped is an owner whose script object was collected, and the
@@ -53,6 +56,25 @@ type fdEntry struct {
 // NewFdTable returns an empty table.
 func NewFdTable() *FdTable {
 	return &FdTable{entries: make([]fdEntry, 64)}
+}
+
+// SetMax sets the most descriptors the scripts may own at once (0: no
+// limit), and the limit's name, which Reserve's error gives.
+func (t *FdTable) SetMax(n int, name string) {
+	t.mu.Lock()
+	t.max, t.maxName = n, name
+	t.mu.Unlock()
+}
+
+// reserve returns a *limits.Error wrapping EMFILE if the scripts cannot
+// own n more descriptors.
+func (t *FdTable) reserve(n int) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.max > 0 && t.n+n > t.max {
+		return &limits.Error{Limit: t.maxName, Value: int64(t.max), Used: int64(t.n + n), Errno: syscall.EMFILE}
+	}
+	return nil
 }
 
 // entry returns the entry for fd, growing the table; t.mu is held.

@@ -2,6 +2,7 @@ package state
 
 import (
 	"errors"
+	"io/fs"
 	"syscall"
 )
 
@@ -14,12 +15,29 @@ import (
 // If the process is out of descriptors (EMFILE, ENFILE), Open collects
 // the files the scripts dropped unclosed (Collect) and tries once more.
 func (st *State) Open(path string, flags int, perm uint32) (int, error) {
+	if err := st.ReserveFds(1); err != nil {
+		return -1, &fs.PathError{Op: "open", Path: path, Err: err}
+	}
 	fd, err := st.open(path, flags, perm)
 	if errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) {
 		st.Collect()
 		fd, err = st.open(path, flags, perm)
 	}
 	return fd, err
+}
+
+// ReserveFds returns an error that wraps a *limits.Error and EMFILE if
+// the scripts cannot own n more descriptors (WithMaxDescriptors, or the
+// host's margin): every call that creates descriptors for the scripts
+// asks before it creates them. Before it refuses, it collects what the
+// scripts dropped unclosed, as Open does on EMFILE.
+func (st *State) ReserveFds(n int) error {
+	st.Fds.releaseDropped()
+	if st.Fds.reserve(n) == nil {
+		return nil
+	}
+	st.Collect()
+	return st.Fds.reserve(n)
 }
 
 func (st *State) open(path string, flags int, perm uint32) (int, error) {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/limits"
 	"github.com/safesh/safesh/internal/policy"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -56,6 +57,13 @@ type State struct {
 	// GrantedFds are the descriptors the host granted by name (os.grants).
 	GrantedFds map[string]int
 
+	// Meter counts what the running chunk uses of the limits that end it
+	// (instructions, CPU time, memory): the runtime sets it, and builtins
+	// that allocate for the script ask its Alloc first. Never nil.
+	Meter *limits.Meter
+
+	maxChildren int // SetMaxChildren
+
 	intr      atomic.Pointer[interrupt] // nil: not interruptible
 	tasks     Suspender                 // the task scheduler, while task.run runs
 	mu        sync.Mutex                // guards waker and stopWatch
@@ -69,7 +77,7 @@ type State struct {
 
 // New returns a State with an empty descriptor table and the policy p.
 func New(p policy.Policy) *State {
-	return &State{Fds: NewFdTable(), Policy: p}
+	return &State{Fds: NewFdTable(), Policy: p, Meter: limits.NewMeter(limits.Limits{})}
 }
 
 // Install stores st in L's registry, where Get finds it.

@@ -63,6 +63,9 @@ func (f *file) readAll() ([]byte, error) {
 	}
 	for {
 		if cap(out)-len(out) < chunk {
+			if e := f.st.Meter.Alloc(int64(len(out) + chunk)); e != nil {
+				return out, e // the limit ends the chunk
+			}
 			grown := make([]byte, len(out), len(out)+chunk)
 			copy(grown, out)
 			out = grown

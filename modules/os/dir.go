@@ -155,6 +155,9 @@ type scanHandle struct {
 // io.lines returns a closing value.
 func (l *lib) scandir(L *lua.LState) int {
 	path := luaargs.OptPath(L, 1, ".")
+	if err := l.st.ReserveFds(1); err != nil {
+		return luaerr.PushError(L, err)
+	}
 	fd, err := l.st.Policy.OpenDir(path, false)
 	if err != nil {
 		return luaerr.PushError(L, err)

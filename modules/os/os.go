@@ -280,6 +280,9 @@ func (l *lib) lseek(L *lua.LState) int {
 }
 
 func (l *lib) pipe(L *lua.LState) int {
+	if err := l.st.ReserveFds(2); err != nil {
+		return luaerr.PushError(L, err)
+	}
 	r, w, err := inherit.Pipe()
 	if err != nil {
 		return luaerr.PushError(L, err)
@@ -294,6 +297,9 @@ func (l *lib) pipe(L *lua.LState) int {
 func (l *lib) dup(L *lua.LState) int {
 	fd, err := l.fd(L, 1, "dup")
 	if err != nil {
+		return luaerr.PushError(L, err)
+	}
+	if err := l.st.ReserveFds(1); err != nil {
 		return luaerr.PushError(L, err)
 	}
 	nfd, err := inherit.Dup(fd)
@@ -352,6 +358,9 @@ func (l *lib) setInheritable(L *lua.LState) int {
 }
 
 func (l *lib) openpty(L *lua.LState) int {
+	if err := l.st.ReserveFds(2); err != nil {
+		return luaerr.PushError(L, err)
+	}
 	m, s, err := inherit.Openpty()
 	if err != nil {
 		return luaerr.PushError(L, err)

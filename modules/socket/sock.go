@@ -235,6 +235,9 @@ func (l *lib) sockAccept(L *lua.LState) int {
 	s := checkSock(L, 1)
 	var nfd int
 	var sa unix.Sockaddr
+	if err := s.st.ReserveFds(1); err != nil {
+		return luaerr.PushError(L, err)
+	}
 	err := s.do(false, "accept", s.deadline(), func(int) (err error) {
 		// accept has no MSG_DONTWAIT: if another process takes the
 		// connection between the wait and the call, the call waits for

@@ -191,6 +191,9 @@ func (l *lib) socketSocket(L *lua.LState) int {
 	family := families[luaargs.CheckOption(L, 1, "inet", familyNames...)]
 	typ := types[luaargs.CheckOption(L, 2, "stream", typeNames...)]
 	proto := luaargs.OptInt(L, 3, 0)
+	if err := l.st.ReserveFds(1); err != nil {
+		return luaerr.PushError(L, err)
+	}
 	fd, err := inherit.Socket(family, typ, proto)
 	if err != nil {
 		return luaerr.PushError(L, err)
@@ -202,6 +205,9 @@ func (l *lib) socketSocket(L *lua.LState) int {
 func (l *lib) socketSocketpair(L *lua.LState) int {
 	family := families[luaargs.CheckOption(L, 1, "unix", familyNames...)]
 	typ := types[luaargs.CheckOption(L, 2, "stream", typeNames...)]
+	if err := l.st.ReserveFds(2); err != nil {
+		return luaerr.PushError(L, err)
+	}
 	fds, err := inherit.Socketpair(family, typ, 0)
 	if err != nil {
 		return luaerr.PushError(L, err)
@@ -253,6 +259,9 @@ func (l *lib) socketCreateConnection(L *lua.LState) int {
 	host := luaargs.CheckString(L, 1)
 	port := checkPort(L, 2)
 	timeout := optTimeout(L, 3)
+	if err := l.st.ReserveFds(1); err != nil {
+		return luaerr.PushError(L, err)
+	}
 	ips, err := l.resolve(host, port, ipAny, timeout, "connect")
 	if err != nil {
 		return luaerr.PushError(L, err)

@@ -2050,6 +2050,19 @@ func (ls *LState) SetContext(ctx context.Context) {
 	ls.ctx = ctx
 }
 
+// SetInstructionHook makes fn be called every `every` VM instructions run
+// by this state and by every thread sharing its globals (coroutines), once
+// it has a context (SetContext); fn may raise an error (RaiseError) to stop
+// the running code. A nil fn removes the hook. The hook is checked where the
+// VM checks the context, so a state without a context pays nothing, and one
+// with a context pays one nil check an instruction when no hook is set.
+func (ls *LState) SetInstructionHook(every int, fn func(L *LState)) {
+	if every < 1 {
+		every = 1
+	}
+	ls.G.hook, ls.G.hookEvery, ls.G.hookCount = fn, every, 0
+}
+
 // Context returns the LState's context. To change the context, use WithContext.
 func (ls *LState) Context() context.Context {
 	return ls.ctx

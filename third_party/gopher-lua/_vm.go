@@ -53,6 +53,12 @@ func mainLoopWithContext(L *LState, baseframe *callFrame) {
 			L.RaiseError(L.ctx.Err().Error())
 			return
 		default:
+			if g := L.G; g.hook != nil {
+				if g.hookCount++; g.hookCount >= g.hookEvery {
+					g.hookCount = 0
+					g.hook(L)
+				}
+			}
 			if jumpTable[int(inst>>26)](L, inst, baseframe) == 1 {
 				return
 			}

@@ -174,6 +174,12 @@ type Global struct {
 	builtinMts map[int]LValue
 	tempFiles  []*os.File
 	gccount    int32
+
+	// hook is called every hookEvery instructions run by a state with a
+	// context, in any thread of this Global (SetInstructionHook).
+	hook      func(L *LState)
+	hookEvery int
+	hookCount int
 }
 
 type LState struct {

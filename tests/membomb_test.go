@@ -1,0 +1,117 @@
+//go:build linux
+
+package tests
+
+import (
+	"bytes"
+	"context"
+	"os"
+	goruntime "runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/safesh/safesh/runtime"
+)
+
+// procStatus returns a field of /proc/self/status, in bytes.
+func procStatus(t *testing.T, field string) int64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if rest, ok := strings.CutPrefix(line, field+":"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatalf("no %s in /proc/self/status", field)
+	return 0
+}
+
+func heapInUse() int64 {
+	var ms goruntime.MemStats
+	goruntime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
+}
+
+// TestMemoryBombs runs the bombs of issue 12 under WithMaxMemory: each
+// ends with a *runtime.LimitError, the process's peak RSS stays within a
+// bound of the limit, and once the runtime is closed its heap is back.
+func TestMemoryBombs(t *testing.T) {
+	const limit = 64 << 20
+	// The peak RSS the process may reach during one bomb, above what it
+	// had: the limit, what the Go heap overshoots it by between two
+	// collections (GOGC=100 doubles it) and between two watchdog ticks.
+	const bound = 8 * limit
+	bombs := []struct{ name, src string }{
+		{"rep-loop", `local t = {} while true do t[#t+1] = string.rep("x", 1e6) end`},
+		{"rep-huge", `local s = string.rep("x", 1e10)`},
+		{"concat", `local s = string.rep("x", 1e6) local t = {} for i = 1, 1e4 do t[i] = s end local r = table.concat(t)`},
+		{"gsub", `local s = ("x"):rep(2e7) while true do s = s:gsub("", "yyyy") end`},
+		{"table", `local t = {} local i = 0 while true do i = i + 1 t[i] = {i} end`},
+		{"strings", `local t = {} local i = 0 while true do i = i + 1 t[i] = "s" .. i end`},
+		{"pcall", `local t = {} while true do pcall(function() t[#t+1] = string.rep("x", 1e6) end) end`},
+		{"coroutines", `local t = {} while true do t[#t+1] = coroutine.create(function() end) end`},
+	}
+	for _, b := range bombs {
+		t.Run(b.name, func(t *testing.T) {
+			goruntime.GC()
+			debug.FreeOSMemory()
+			heapBefore := heapInUse()
+			if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+				t.Logf("cannot reset the peak RSS (%v): the bound is checked against the current RSS", err)
+			}
+			rssBefore := procStatus(t, "VmRSS")
+			var out bytes.Buffer
+			r, err := runtime.New(runtime.WithStdout(&out), runtime.WithMaxMemory(limit))
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			err = r.DoString(context.Background(), b.src, "")
+			le := limitOf(t, err, "MaxMemory")
+			took := time.Since(start)
+			peak := procStatus(t, "VmHWM")
+			r.Close()
+			goruntime.GC()
+			heapAfter := heapInUse()
+			t.Logf("%v after %v; peak RSS +%d MB; heap %d MB -> %d MB", le, took, (peak-rssBefore)>>20, heapBefore>>20, heapAfter>>20)
+			if peak-rssBefore > bound {
+				t.Errorf("peak RSS grew by %d MB, bound %d MB", (peak-rssBefore)>>20, bound>>20)
+			}
+			if heapAfter-heapBefore > limit {
+				t.Errorf("heap after the bomb and a GC: %d MB, before %d MB", heapAfter>>20, heapBefore>>20)
+			}
+			hostWorks(t)
+		})
+	}
+}
+
+// TestMemoryLimitLetsGarbageGo checks that a script that allocates much
+// more than its limit in all, but keeps little, is not stopped.
+func TestMemoryLimitLetsGarbageGo(t *testing.T) {
+	var out bytes.Buffer
+	// The limit is the process's heap growth: other tests' garbage counts,
+	// so it is roomy here; the script allocates four times it in all.
+	r := newRuntime(t, &out, runtime.WithMaxMemory(256<<20))
+	err := r.DoString(context.Background(), `
+		for i = 1, 1000 do local s = string.rep("x", 1e6) .. i end
+		local t = {}
+		for i = 1, 100 do t[i] = ("y"):rep(1e5) end
+		print(#table.concat(t), #(("z"):rep(1e4):gsub("z", "ab")))
+	`, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "10000000\t20000\n" {
+		t.Fatalf("output %q", out.String())
+	}
+}
