@@ -73,12 +73,14 @@ func OpenLua51(L *lua.LState) {
 
 func (l *lib) openLua51(L *lua.LState, mod *lua.LTable) {
 	L.SetFuncs(mod, map[string]lua.LGFunction{
-		"execute": l.execute,
-		"exit":    l.exit,
-		"remove":  l.remove,
-		"rename":  l.rename,
-		"getenv":  l.getenv,
-		"tmpname": l.tmpname,
+		"execute":   l.execute,
+		"exit":      l.exit,
+		"remove":    l.remove,
+		"rename":    l.rename,
+		"getenv":    l.getenv,
+		"tmpname":   l.tmpname,
+		"date":      l.date,
+		"setlocale": l.setlocale,
 	})
 	if clock := clockFunc(); clock != nil {
 		mod.RawSetString("clock", L.NewFunction(clock))
