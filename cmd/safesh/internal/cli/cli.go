@@ -133,7 +133,7 @@ func Main(args []string, stdout, stderr goio.Writer) int {
 		return ExitUsage
 	}
 	if cl.help {
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage+help())
 		return ExitOK
 	}
 	if cl.version {
@@ -299,6 +299,19 @@ func report(stderr goio.Writer, err error) int {
 	}
 	fmt.Fprintf(stderr, "%s: %v\n", progname, err)
 	return ExitError
+}
+
+// help is what -h prints after the usage: the modules and where the
+// documentation is.
+func help() string {
+	var b strings.Builder
+	b.WriteString("\nModules (io and os are globals; the others come with require):\n")
+	b.WriteString("  Lua 5.1's base, string, table, math, coroutine, debug, package\n")
+	b.WriteString("  " + strings.Join(runtime.Modules(), ", ") + "\n")
+	b.WriteString("\nDocumentation: docs/ in safesh's source, github.com/safesh/safesh:\n")
+	b.WriteString("docs/cli.md for this command and its session, one page a module\n")
+	b.WriteString("(docs/os.md, docs/subprocess.md, ...).\n")
+	return b.String()
 }
 
 // brokenStdout reports whether err is a broken pipe on standard output:
