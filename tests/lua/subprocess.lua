@@ -23,8 +23,9 @@ eq(p:terminate(), true, "terminate")
 eq(p:wait(), -15, "killed by SIGTERM is -15")
 eq(p:kill(), true, "kill after exit is harmless")
 p = assert(sp.Popen({"sleep", "5"}))
-p:send_signal("SIGUSR1")
+eq(p:send_signal("SIGUSR1"), true, "send_signal returns true")
 eq(p:wait(), -10, "send_signal by name")
+eq(p:send_signal("SIGUSR1"), true, "send_signal after the child was reaped: true, no signal")
 raises("unknown signal 'NOPE'", function() p:send_signal("NOPE") end)
 
 -- communicate: no deadlock however much both sides write
