@@ -29,8 +29,11 @@
 package os
 
 import (
+	"errors"
 	goio "io"
+	"io/fs"
 	goos "os"
+	"strconv"
 	"syscall"
 	"unsafe"
 
@@ -187,6 +190,12 @@ func (l *lib) close(L *lua.LState) int {
 		err = l.st.Fds.Close(fd)
 	}
 	if err != nil {
+		// Name the descriptor: "close: fd 5: bad file descriptor", so
+		// that a second close says which one it was.
+		var errno syscall.Errno
+		if errors.As(err, &errno) {
+			err = &fs.PathError{Op: "close", Path: "fd " + strconv.Itoa(fd), Err: errno}
+		}
 		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LTrue)
