@@ -190,10 +190,11 @@ func (l *lib) close(L *lua.LState) int {
 		err = l.st.Fds.Close(fd)
 	}
 	if err != nil {
-		// Name the descriptor: "close: fd 5: bad file descriptor", so
-		// that a second close says which one it was.
+		// Name a descriptor that is not open: "close: fd 5: bad file
+		// descriptor", so that a second close says which one it was. A
+		// failed flush keeps its own message ("write: broken pipe").
 		var errno syscall.Errno
-		if errors.As(err, &errno) {
+		if errors.As(err, &errno) && errno == syscall.EBADF {
 			err = &fs.PathError{Op: "close", Path: "fd " + strconv.Itoa(fd), Err: errno}
 		}
 		return luaerr.PushError(L, err)
