@@ -59,6 +59,10 @@ func KindOf(fd int) (Kind, error) { return KindOther, unsupported("fstat") }
 // IsTerminal reports false on Windows for now.
 func IsTerminal(fd int) bool { return false }
 
+// ReaderGone reports whether fd's reading side is gone; never known on
+// Windows.
+func ReaderGone(fd int) bool { return false }
+
 // ListFds is not supported on Windows yet.
 func ListFds() ([]FdInfo, error) { return nil, unsupported("fds") }
 

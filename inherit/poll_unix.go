@@ -98,3 +98,18 @@ func SetNonblock(fd int, nonblocking bool) error {
 func SetPipeSize(fd, n int) error {
 	return setPipeSize(fd, n)
 }
+
+// ReaderGone reports whether fd is the write end of a pipe (or a socket)
+// whose reading side is gone, so that a write would fail with EPIPE: poll
+// says POLLERR for it at once. Any other descriptor, or one poll refuses,
+// gives false.
+func ReaderGone(fd int) bool {
+	pfds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLOUT}}
+	for {
+		n, err := unix.Poll(pfds, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		return err == nil && n > 0 && pfds[0].Revents&(unix.POLLERR|unix.POLLHUP) != 0 && pfds[0].Revents&unix.POLLNVAL == 0
+	}
+}

@@ -114,8 +114,10 @@ func (r *Runtime) searchLua(L *lua.LState) int {
 		if _, syntax := err.(*lua.ApiError); syntax {
 			L.RaiseError("error loading module '%s' from file '%s':\n\t%s", name, candidate, err.Error())
 		}
-		tried = append(tried, fmt.Sprintf("\n\tno file '%s'", candidate))
+		tried = append(tried, fmt.Sprintf("no file '%s'", candidate))
 	}
-	L.Push(lua.LString(strings.Join(tried, "")))
+	// One line a file, as Lua's searcher words it; require (patch 0030)
+	// puts each searcher's message on its own line.
+	L.Push(lua.LString("\n\t" + strings.Join(tried, "\n\t")))
 	return 1
 }

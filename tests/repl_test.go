@@ -301,6 +301,17 @@ func TestREPLExpressionsAndMultilineFunction(t *testing.T) {
 	tm.send("t" + keyEnter)
 	tm.expect(`(?m)^\{1, 2, name = "x", self = <cycle table: 0x[0-9a-f]+>, sub = \{true\}\}$`)
 	tm.prompt()
+	// Infinities and NaN show as what pastes back; a long array goes
+	// several values a line, as Python prints a list.
+	tm.send("=1/0, -1/0, 0/0, {1/0}" + keyEnter)
+	tm.expect(`(?m)^math\.huge\t-math\.huge\t0/0\t\{math\.huge\}$`)
+	tm.prompt()
+	tm.send("sq = {} for i = 1, 100 do sq[i] = i * i end" + keyEnter)
+	tm.prompt()
+	tm.send("sq" + keyEnter)
+	tm.expect(`(?m)^\{\n  1, 4, 9, 16, [\d, ]+,\n  \d+, \d+, `)
+	tm.prompt()
+
 	tm.send("os.pipe()" + keyEnter)
 	tm.expect(`(?m)^\d+\t\d+$`)
 	tm.prompt()
@@ -326,6 +337,11 @@ func TestREPLCompletion(t *testing.T) {
 	// One candidate: TAB completes it.
 	tm.send("string.for" + keyTab + `("%d", 7)` + keyEnter)
 	tm.expect(`(?m)^> string\.format\("%d", 7\)\n"7"$`)
+	tm.prompt()
+
+	// string is its own metatable's __index: that key is not offered.
+	tm.send("string.__i" + keyTab + keyEnter)
+	tm.expect(`(?m)^> string\.__i\nnil$`)
 	tm.prompt()
 
 	// A method of a file object, found through its metatable's __index.

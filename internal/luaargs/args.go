@@ -165,8 +165,11 @@ func CheckFd(L *lua.LState, n int) int {
 		TypeError(L, n, "fd (number)")
 	}
 	f := float64(v)
-	if f != math.Trunc(f) || f < 0 || f > math.MaxInt32 {
+	if f != math.Trunc(f) || f < 0 {
 		ArgError(L, n, "fd must be a non-negative integer, got "+v.String())
+	}
+	if f > math.MaxInt32 {
+		ArgError(L, n, "fd out of range, got "+v.String())
 	}
 	return int(f)
 }

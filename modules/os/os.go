@@ -29,8 +29,11 @@
 package os
 
 import (
+	"errors"
 	goio "io"
+	"io/fs"
 	goos "os"
+	"strconv"
 	"syscall"
 	"unsafe"
 
@@ -73,12 +76,14 @@ func OpenLua51(L *lua.LState) {
 
 func (l *lib) openLua51(L *lua.LState, mod *lua.LTable) {
 	L.SetFuncs(mod, map[string]lua.LGFunction{
-		"execute": l.execute,
-		"exit":    l.exit,
-		"remove":  l.remove,
-		"rename":  l.rename,
-		"getenv":  l.getenv,
-		"tmpname": l.tmpname,
+		"execute":   l.execute,
+		"exit":      l.exit,
+		"remove":    l.remove,
+		"rename":    l.rename,
+		"getenv":    l.getenv,
+		"tmpname":   l.tmpname,
+		"date":      l.date,
+		"setlocale": l.setlocale,
 	})
 	if clock := clockFunc(); clock != nil {
 		mod.RawSetString("clock", L.NewFunction(clock))
@@ -185,6 +190,13 @@ func (l *lib) close(L *lua.LState) int {
 		err = l.st.Fds.Close(fd)
 	}
 	if err != nil {
+		// Name a descriptor that is not open: "close: fd 5: bad file
+		// descriptor", so that a second close says which one it was. A
+		// failed flush keeps its own message ("write: broken pipe").
+		var errno syscall.Errno
+		if errors.As(err, &errno) && errno == syscall.EBADF {
+			err = &fs.PathError{Op: "close", Path: "fd " + strconv.Itoa(fd), Err: errno}
+		}
 		return luaerr.PushError(L, err)
 	}
 	L.Push(lua.LTrue)

@@ -76,6 +76,9 @@ func (l *lib) pipeline(L *lua.LState) int {
 		for _, pr := range procs {
 			pr.kill()
 		}
+		if e.check {
+			l.raiseStartError(L, err, list)
+		}
 		return luaerr.PushError(L, err)
 	}
 	prev := -1 // the read end of the pipe from the stage before

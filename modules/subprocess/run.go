@@ -1,6 +1,7 @@
 package subprocess
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -89,8 +90,10 @@ func (pr *Proc) kill() {
 
 // helper is what run, call, check_call and check_output do alike: run
 // the command of the call on L to its end, raise on a timeout, and raise
-// on a failure when check (or always, with alwaysCheck). It returns nil
-// and pushes nil, message, errno when the command cannot start.
+// on a failure when check (or always, with alwaysCheck). A command that
+// cannot start raises too when checked (an error table with errno, as
+// Python raises FileNotFoundError); otherwise helper returns nil and
+// pushes nil, message, errno.
 func (l *lib) helper(L *lua.LState, alwaysCheck, captureStdout bool) (*spec, *result) {
 	s, opts := l.parseSpec(L, 1, 2, runOptions)
 	if captureStdout {
@@ -104,6 +107,9 @@ func (l *lib) helper(L *lua.LState, alwaysCheck, captureStdout bool) (*spec, *re
 	}
 	res, err := l.runSpec(L, s, e)
 	if err != nil {
+		if e.check || alwaysCheck {
+			l.raiseStartError(L, err, s.args)
+		}
 		luaerr.PushError(L, err)
 		return nil, nil
 	}
@@ -204,6 +210,24 @@ func describeArgs(args lua.LValue) string {
 		words = append(words, w)
 	}
 	return strings.Join(words, " ")
+}
+
+// startError is the table raised by a checked call whose program could
+// not start: message (luaerr's, "exec: nosuchprog: no such file or
+// directory"), errno, args, and returncode, stdout and stderr nil. An
+// interruption is raised as itself.
+func (l *lib) startError(L *lua.LState, err error, args lua.LValue) *lua.LTable {
+	if errors.Is(err, luaerr.ErrInterrupted) {
+		L.RaiseError("interrupted")
+	}
+	t := l.errorTable(L, luaerr.Message(err), args, lua.LNil, lua.LNil, lua.LNil)
+	t.RawSetString("errno", lua.LNumber(luaerr.Errno(err)))
+	return t
+}
+
+// raiseStartError raises startError's table.
+func (l *lib) raiseStartError(L *lua.LState, err error, args lua.LValue) {
+	l.raise(L, l.startError(L, err, args))
 }
 
 // raise raises an error table.

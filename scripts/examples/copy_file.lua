@@ -30,7 +30,9 @@ for fd in seen:gmatch("%d+") do
   fd = tonumber(fd)
   assert(fd ~= from and fd ~= to or fd <= 2, "the child inherited fd " .. fd)
 end
-print("a child saw fds: " .. seen:gsub("%s+", " "))
+-- 0, 1 and 2 are the child's standard streams; a higher one (3, say) is
+-- ls's own: the directory /proc/self/fd it opened to list, not ours.
+print("a child saw fds: " .. (seen:gsub("%s+", " ")) .. "(0-2 its standard streams, any other ls's own directory)")
 
 os.close(from)
 os.close(to)

@@ -37,7 +37,8 @@ fails("EISDIR", "is a directory", os.open, T.tmpdir, "w")
 fails("ENOTDIR", nil, os.open, path, os.O_RDONLY + os.O_DIRECTORY)
 local denied = T.root and "/proc/sys/kernel/osrelease" or "/etc/shadow"
 fails("EACCES", "permission denied", os.open, denied, "w")
-fails("EBADF", "^close: bad file descriptor$", os.close, 999)
+fails("EBADF", "^close: fd 999: bad file descriptor$", os.close, 999)
+do local r, w = os.pipe() os.close(w) os.close(r) fails("EBADF", "^close: fd " .. r .. ": bad file descriptor$", os.close, r) end
 fails("EBADF", "^read: ", os.read, 999, 1)
 fails("EBADF", "^dup: ", os.dup, 999)
 fails("EBADF", "^dup2: ", os.dup2, 999, 998)

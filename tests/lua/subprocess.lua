@@ -23,8 +23,9 @@ eq(p:terminate(), true, "terminate")
 eq(p:wait(), -15, "killed by SIGTERM is -15")
 eq(p:kill(), true, "kill after exit is harmless")
 p = assert(sp.Popen({"sleep", "5"}))
-p:send_signal("SIGUSR1")
+eq(p:send_signal("SIGUSR1"), true, "send_signal returns true")
 eq(p:wait(), -10, "send_signal by name")
+eq(p:send_signal("SIGUSR1"), true, "send_signal after the child was reaped: true, no signal")
 raises("unknown signal 'NOPE'", function() p:send_signal("NOPE") end)
 
 -- communicate: no deadlock however much both sides write
@@ -106,6 +107,21 @@ os.execute("chmod +x " .. garbage)
 fails("ENOEXEC", "exec format error", sp.Popen, {garbage})
 fails("ENOENT", "^chdir: /no/such/dir: no such file or directory$", sp.Popen, {"true"}, { cwd = "/no/such/dir" })
 fails("ENOENT", nil, sp.run, {"no-such-program"})
+fails("ENOENT", nil, sp.call, {"no-such-program"})
+-- every check form raises when the program cannot start, with errno
+for _, c in ipairs({
+  { "check_call", sp.check_call }, { "check_output", sp.check_output },
+  { "run check", function(a) return sp.run(a, { check = true }) end },
+  { "pipeline check", function(a) return sp.pipeline({ {"true"}, a }, { check = true }) end },
+}) do
+  local ok, e = pcall(c[2], {"no-such-program"})
+  eq(ok, false, c[1] .. " raises when the program cannot start")
+  eq(type(e), "table", c[1] .. " raises an error table")
+  eq(e.errno, os.errno.ENOENT, c[1] .. " error's errno")
+  eq(e.message, "exec: no-such-program: no such file or directory", c[1] .. " error's message")
+  eq(tostring(e), e.message, c[1] .. " error's __tostring")
+  eq(e.returncode, nil, c[1] .. " error's returncode")
+end
 fails("EBADF", "^spawn: pass fd 999: bad file descriptor$", sp.Popen, {"true"}, { pass_fds = { 999 } })
 
 -- misuse raises

@@ -540,7 +540,7 @@ func loRequire(L *LState) int {
 	for i := 1; ; i++ {
 		loader := L.RawGetInt(loaders, i)
 		if loader == LNil {
-			L.RaiseError("module %s not found:\n\t%s, ", name, strings.Join(messages, "\n\t"))
+			L.RaiseError("module '%s' not found:\n\t%s", name, strings.Join(messages, "\n\t"))
 		}
 		L.Push(loader)
 		L.Push(LString(name))
@@ -551,7 +551,8 @@ func loRequire(L *LState) int {
 			modasfunc = retv
 			goto loopbreak
 		case LString:
-			messages = append(messages, string(retv))
+			// A searcher's message may start with "\n\t", as Lua's own do.
+			messages = append(messages, strings.TrimPrefix(string(retv), "\n\t"))
 		}
 	}
 loopbreak:

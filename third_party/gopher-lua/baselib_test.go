@@ -139,3 +139,21 @@ func assertOsDateFields(t *testing.T, key LValue, value LValue, expect time.Time
 		}
 	}
 }
+
+func TestRequireNotFoundMessage(t *testing.T) {
+	L := NewState()
+	defer L.Close()
+	L.SetField(L.GetField(L.Get(EnvironIndex), "package"), "path", LString("./?.lua;/nonexistent/?/init.lua"))
+	err := L.DoString(`require("nosuchmod")`)
+	if err == nil {
+		t.Fatal("require of a missing module did not fail")
+	}
+	// One searcher's message a line, no blank line, nothing after the last.
+	want := "<string>:1: module 'nosuchmod' not found:\n" +
+		"\tno field package.preload['nosuchmod']\n" +
+		"\tstat ./nosuchmod.lua: no such file or directory\n" +
+		"\tstat /nonexistent/nosuchmod/init.lua: no such file or directory"
+	if got := err.(*ApiError).Object.String(); got != want {
+		t.Fatalf("message:\n%q\nwant\n%q", got, want)
+	}
+}

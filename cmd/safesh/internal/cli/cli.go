@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/safesh/safesh/cmd/safesh/internal/repl"
 	"github.com/safesh/safesh/inherit"
@@ -29,6 +30,11 @@ const (
 	ExitOK    = 0 // the script ran to its end, or the session ended
 	ExitError = 1 // a Lua error was not caught
 	ExitUsage = 2 // the command line was wrong
+	// ExitPipe is the status when standard output's reader went away (as
+	// in "safesh script | head -1"): the command ends quietly, with the
+	// status a shell gives a process killed by SIGPIPE (128 + 13), as C
+	// Lua, cat and grep end. An embedding host gets the error instead.
+	ExitPipe = 141
 )
 
 const usage = `usage: safesh [options] [script [args]]
@@ -49,6 +55,7 @@ Exit status:
   0    success (and the end of an interactive session, Ctrl-D)
   1    an uncaught Lua error (message and traceback on stderr)
   2    a usage error
+  141  standard output's reader went away (a broken pipe): quietly, as cat
   n    the status given to os.exit(n)
 `
 
@@ -126,7 +133,7 @@ func Main(args []string, stdout, stderr goio.Writer) int {
 		return ExitUsage
 	}
 	if cl.help {
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage+help())
 		return ExitOK
 	}
 	if cl.version {
@@ -156,6 +163,10 @@ func (cl *commandLine) run(stdout, stderr goio.Writer) (code int) {
 		// Close writes out the files the script left open, as C's exit
 		// does: what it could not write is reported.
 		if err := r.Close(); err != nil {
+			if brokenStdout(err) {
+				code = ExitPipe
+				return
+			}
 			fmt.Fprintf(stderr, "%s: %v\n", progname, err)
 			if code == ExitOK {
 				code = ExitError
@@ -275,6 +286,9 @@ func report(stderr goio.Writer, err error) int {
 	if errors.As(err, &exit) {
 		return exit.Code
 	}
+	if brokenStdout(err) {
+		return ExitPipe
+	}
 	var lerr *runtime.Error
 	if errors.As(err, &lerr) {
 		fmt.Fprintf(stderr, "%s: %s\n", progname, lerr.Message)
@@ -285,6 +299,30 @@ func report(stderr goio.Writer, err error) int {
 	}
 	fmt.Fprintf(stderr, "%s: %v\n", progname, err)
 	return ExitError
+}
+
+// help is what -h prints after the usage: the modules and where the
+// documentation is.
+func help() string {
+	var b strings.Builder
+	b.WriteString("\nModules (io and os are globals; the others come with require):\n")
+	b.WriteString("  Lua 5.1's base, string, table, math, coroutine, debug, package\n")
+	b.WriteString("  " + strings.Join(runtime.Modules(), ", ") + "\n")
+	b.WriteString("\nDocumentation: docs/ in safesh's source, github.com/safesh/safesh:\n")
+	b.WriteString("docs/cli.md for this command and its session, one page a module\n")
+	b.WriteString("(docs/os.md, docs/subprocess.md, ...).\n")
+	return b.String()
+}
+
+// brokenStdout reports whether err is a broken pipe on standard output:
+// EPIPE (by its Go error or, for what a Lua function raised, its message)
+// while fd 1's reader is gone. A broken pipe to another descriptor (a
+// child's stdin) is reported as any error.
+func brokenStdout(err error) bool {
+	if !errors.Is(err, syscall.EPIPE) && !strings.Contains(err.Error(), syscall.EPIPE.Error()) {
+		return false
+	}
+	return inherit.ReaderGone(1)
 }
 
 // GCPercent is the garbage collector's target the command sets, unless

@@ -156,6 +156,9 @@ func fieldNames(L *lua.LState, v lua.LValue, methods bool) []string {
 				if methods && val.Type() != lua.LTFunction {
 					return
 				}
+				if s == "__index" && val == t {
+					return // a table that is its own metatable's __index: string's
+				}
 				names = append(names, string(s))
 			})
 		}

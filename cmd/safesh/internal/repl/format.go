@@ -3,6 +3,7 @@ package repl
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -67,8 +68,24 @@ func (f *formatter) value(v lua.LValue, indent, col int) (string, error) {
 		if hasToString(v.Metatable) {
 			return f.meta(v)
 		}
+	case lua.LNumber:
+		return formatNumber(v), nil
 	}
 	return v.String(), nil
+}
+
+// formatNumber renders a number so that it pastes back: infinities as
+// math.huge and -math.huge, NaN as 0/0 (tostring says +Inf, -Inf, NaN).
+func formatNumber(n lua.LNumber) string {
+	switch f := float64(n); {
+	case math.IsInf(f, 1):
+		return "math.huge"
+	case math.IsInf(f, -1):
+		return "-math.huge"
+	case math.IsNaN(f):
+		return "0/0"
+	}
+	return n.String()
 }
 
 // meta renders a value through its __tostring metamethod.
@@ -125,6 +142,32 @@ func (f *formatter) table(t *lua.LTable, indent, col int) (string, error) {
 	var b strings.Builder
 	pad := strings.Repeat(" ", indent+formatIndent)
 	b.WriteString("{\n")
+	if packable(entries[:shown], items) {
+		// An array of short values: several a line, as Python prints a list.
+		lineLen := 0
+		for i, item := range items {
+			w := utf8.RuneCountInString(item) + 1 // and its comma
+			if lineLen > 0 && len(pad)+lineLen+1+w > f.width {
+				b.WriteString("\n")
+				lineLen = 0
+			}
+			if lineLen == 0 {
+				b.WriteString(pad)
+			} else {
+				b.WriteString(" ")
+				lineLen++
+			}
+			b.WriteString(item)
+			b.WriteString(",")
+			lineLen += w
+			if i == len(items)-1 {
+				b.WriteString("\n")
+			}
+		}
+		b.WriteString(strings.Repeat(" ", indent))
+		b.WriteString("}")
+		return b.String(), nil
+	}
 	for _, item := range items {
 		b.WriteString(pad)
 		b.WriteString(item)
@@ -133,6 +176,22 @@ func (f *formatter) table(t *lua.LTable, indent, col int) (string, error) {
 	b.WriteString(strings.Repeat(" ", indent))
 	b.WriteString("}")
 	return b.String(), nil
+}
+
+// packable reports whether a table's items go several to a line: every
+// entry is in the array part and no item spans lines.
+func packable(entries []entry, items []string) bool {
+	for _, e := range entries {
+		if e.key != "" {
+			return false
+		}
+	}
+	for _, item := range items {
+		if strings.Contains(item, "\n") {
+			return false
+		}
+	}
+	return true
 }
 
 // tableEntries lists t's fields: the array part 1..n in order, then the
