@@ -9,5 +9,13 @@ import "golang.org/x/sys/unix"
 // hard limit cannot raise it again, so what runs in it afterwards is held
 // to n.
 func LimitSelf(resource int, n uint64) error {
-	return unix.Setrlimit(resource, &unix.Rlimit{Cur: n, Max: n})
+	var rl unix.Rlimit
+	setBoth(&rl.Cur, &rl.Max, n)
+	return unix.Setrlimit(resource, &rl)
+}
+
+// setBoth stores n in both fields of an rlimit, whose type is uint64 on most
+// systems and int64 on FreeBSD; n above the int64 range is RLIM_INFINITY there.
+func setBoth[T int64 | uint64](cur, max *T, n uint64) {
+	*cur, *max = T(n), T(n)
 }
