@@ -15,7 +15,7 @@ func LimitSelf(resource int, n uint64) error {
 }
 
 // setBoth stores n in both fields of an rlimit, whose type is uint64 on most
-// systems and int64 on FreeBSD; n above the int64 range is RLIM_INFINITY there.
+// systems and int64 on FreeBSD.
 func setBoth[T int64 | uint64](cur, max *T, n uint64) {
 	*cur, *max = T(n), T(n)
 }

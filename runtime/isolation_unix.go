@@ -812,12 +812,8 @@ func (h *host) stub(name string) lua.LGFunction {
 func limitWorker(t *lua.LTable) error {
 	n := func(key string) float64 { return float64(lua.LVAsNumber(t.RawGetString(key))) }
 	if m := n("maxMemory"); m > 0 {
-		as, err := inherit.AddressSpace()
-		if err != nil {
-			return fmt.Errorf("runtime: WithIsolation: MaxMemory: %w", err)
-		}
 		debug.SetMemoryLimit(int64(m))
-		if err := inherit.LimitSelf(unix.RLIMIT_AS, as+uint64(m)); err != nil {
+		if err := inherit.LimitMemory(uint64(m)); err != nil {
 			return fmt.Errorf("runtime: WithIsolation: MaxMemory: %w", err)
 		}
 	}

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package inherit
+
+// LimitMemory is supported on Linux only.
+func LimitMemory(extra uint64) error { return unsupported("memory limit") }
