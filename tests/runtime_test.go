@@ -23,6 +23,15 @@ import (
 // openFds returns the number of open descriptors of the process.
 func openFds(t *testing.T) int { return fdtest.OpenCount(t) }
 
+// checkNoneLeft fails t if a descriptor is open now that was not open in
+// before (taken by fdtest.Open), naming each one.
+func checkNoneLeft(t *testing.T, before map[int]string, when string) {
+	t.Helper()
+	if left := fdtest.Opened(t, before); len(left) > 0 {
+		t.Errorf("left open %s: %s", when, strings.Join(left, ", "))
+	}
+}
+
 // TestEMFILE lowers the descriptor limit, lets a script run into it, and
 // checks the error and that the runtime works again once it has closed
 // what it opened.
@@ -46,7 +55,8 @@ func TestEMFILE(t *testing.T) {
 // TestCloseReleases checks that Close closes every descriptor a script
 // left open, files, pipes and ptys, and reaps the children it left.
 func TestCloseReleases(t *testing.T) {
-	before := openFds(t)
+	open := fdtest.Open(t)
+	before := len(open)
 	dir := t.TempDir()
 	r, err := runtime.New(runtime.WithGracePeriod(100*time.Millisecond),
 		runtime.AllowWrite(dir), runtime.AllowRead("/dev"), runtime.AllowRun("/bin/sh"))
@@ -78,9 +88,7 @@ func TestCloseReleases(t *testing.T) {
 	if time.Since(start) > 10*time.Second {
 		t.Fatalf("Close took %v: the child was not killed", time.Since(start))
 	}
-	if got := openFds(t); got != before {
-		t.Fatalf("open descriptors: %d before, %d after Close", before, got)
-	}
+	checkNoneLeft(t, open, "after Close")
 	if data, err := os.ReadFile(dir + "/x"); err != nil || string(data) != "unflushed" {
 		t.Fatalf("the file left open holds %q, %v; Close must flush it", data, err)
 	}
@@ -304,7 +312,7 @@ func TestCancelWritesAndOpens(t *testing.T) {
 	defer writer.Close()
 	for _, c := range cancelWriteOpenCases {
 		t.Run(c.name, func(t *testing.T) {
-			before := openFds(t)
+			before := fdtest.Open(t)
 			r, err := runtime.New(runtime.WithGracePeriod(0), runtime.AllowRead(dir), runtime.AllowWrite(dir),
 				runtime.AllowRun("/bin/sleep"))
 			if err != nil {
@@ -336,9 +344,7 @@ func TestCancelWritesAndOpens(t *testing.T) {
 				t.Fatalf("after the deadline: %v", err)
 			}
 			r.Close()
-			if got := openFds(t); got != before {
-				t.Errorf("open descriptors: %d before, %d after", before, got)
-			}
+			checkNoneLeft(t, before, "after Close")
 		})
 	}
 }
@@ -428,7 +434,7 @@ func TestCloseDuringChunk(t *testing.T) {
 	dir := t.TempDir()
 	for name, code := range cases {
 		t.Run(name, func(t *testing.T) {
-			before := openFds(t)
+			before := fdtest.Open(t)
 			r, err := runtime.New(runtime.WithGracePeriod(0), runtime.AllowRun("/bin/sleep"), runtime.AllowWrite(dir))
 			if err != nil {
 				t.Fatal(err)
@@ -456,9 +462,7 @@ func TestCloseDuringChunk(t *testing.T) {
 			if _, err := r.CallGlobal(context.Background(), "print"); !errors.Is(err, runtime.ErrClosed) {
 				t.Errorf("CallGlobal after Close: %v; want ErrClosed", err)
 			}
-			if got := openFds(t); got != before {
-				t.Errorf("open descriptors: %d before, %d after Close", before, got)
-			}
+			checkNoneLeft(t, before, "after Close")
 			if z := zombies(t); z != 0 {
 				t.Errorf("%d zombies after Close", z)
 			}
@@ -473,7 +477,7 @@ func TestCloseDuringChunk(t *testing.T) {
 // function that ignores its context: Close gives up after its bound with
 // ErrStillRunning, and the chunk releases the runtime when it ends.
 func TestCloseAbandonsAStuckChunk(t *testing.T) {
-	before := openFds(t)
+	open := fdtest.Open(t)
 	release := make(chan struct{})
 	r, err := runtime.New(runtime.WithFunc("stuck", func(L *lua.LState) int {
 		<-release
@@ -488,16 +492,14 @@ func TestCloseAbandonsAStuckChunk(t *testing.T) {
 	if err := r.Close(); !errors.Is(err, runtime.ErrStillRunning) {
 		t.Fatalf("Close = %v; want ErrStillRunning", err)
 	}
-	if got := openFds(t); got == before {
+	if len(fdtest.Opened(t, open)) == 0 {
 		t.Fatalf("the runtime was released under a running chunk")
 	}
 	close(release)
 	if err := <-done; !errors.Is(err, runtime.ErrClosed) {
 		t.Errorf("the chunk returned %v; want ErrClosed", err)
 	}
-	if got := openFds(t); got != before {
-		t.Errorf("open descriptors: %d before, %d once the chunk ended", before, got)
-	}
+	checkNoneLeft(t, open, "once the chunk ended")
 	if err := r.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
@@ -516,7 +518,7 @@ func TestCloseBoundedByAFullPipe(t *testing.T) {
 	rd, w := os.NewFile(uintptr(p[0]), "r"), os.NewFile(uintptr(p[1]), "w")
 	defer rd.Close()
 	defer w.Close()
-	before := openFds(t)
+	before := fdtest.Open(t)
 	r, err := runtime.New(runtime.WithFile("pipe", w, true))
 	if err != nil {
 		t.Fatal(err)
@@ -534,9 +536,7 @@ func TestCloseBoundedByAFullPipe(t *testing.T) {
 	if time.Since(start) > 10*time.Second {
 		t.Errorf("Close took %v", time.Since(start))
 	}
-	if got := openFds(t); got != before {
-		t.Errorf("open descriptors: %d before, %d after Close", before, got)
-	}
+	checkNoneLeft(t, before, "after Close")
 }
 
 // TestDroppedObjectsAreReleased drops files, sockets and processes

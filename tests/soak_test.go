@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/safesh/safesh/internal/fdtest"
 	"github.com/safesh/safesh/runtime"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -71,7 +72,7 @@ func TestSoak(t *testing.T) {
 	goruntime.GC()
 	time.Sleep(50 * time.Millisecond)
 	goruntime.GC()
-	before := openFds(t)
+	before := fdtest.Open(t)
 	stop := time.Now().Add(duration)
 	var chunks, interrupted, closedMidway atomic.Int64
 	var wg sync.WaitGroup
@@ -100,12 +101,10 @@ func TestSoak(t *testing.T) {
 	t.Logf("%d chunks, %d interrupted, %d runtimes closed in the middle of a chunk", chunks.Load(), interrupted.Load(), closedMidway.Load())
 	// What the last closes started (a FIFO open being ended) settles.
 	deadline := time.Now().Add(10 * time.Second)
-	for (openFds(t) != before || zombies(t) != 0) && time.Now().Before(deadline) {
+	for (len(fdtest.Opened(t, before)) > 0 || zombies(t) != 0) && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
-	if got := openFds(t); got != before {
-		t.Errorf("open descriptors: %d before, %d after", before, got)
-	}
+	checkNoneLeft(t, before, "after the soak")
 	if z := zombies(t); z != 0 {
 		t.Errorf("%d zombies after", z)
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/safesh/safesh/internal/fdtest"
 	"github.com/safesh/safesh/runtime"
 )
 
@@ -150,7 +151,8 @@ func TestSocketRestricted(t *testing.T) {
 // TestSocketCloseReleases checks that closing a runtime closes every
 // socket and received descriptor its scripts left open.
 func TestSocketCloseReleases(t *testing.T) {
-	before := openFds(t)
+	open := fdtest.Open(t)
+	before := len(open)
 	dir := t.TempDir()
 	r, err := runtime.New(runtime.AllowListen("127.0.0.1:*"), runtime.AllowConnect("127.0.0.1:*"), runtime.AllowWrite(dir))
 	if err != nil {
@@ -182,9 +184,7 @@ func TestSocketCloseReleases(t *testing.T) {
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if got := openFds(t); got != before {
-		t.Fatalf("open descriptors: %d before, %d after Close", before, got)
-	}
+	checkNoneLeft(t, open, "after Close")
 }
 
 // TestSocketNotGranted checks that a host that grants no socket module

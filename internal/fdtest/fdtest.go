@@ -156,7 +156,7 @@ func Inherited(t testing.TB) map[int]Fd {
 }
 
 // Numbers returns the sorted descriptor numbers of fds.
-func Numbers(fds map[int]Fd) []int {
+func Numbers[V any](fds map[int]V) []int {
 	var ns []int
 	for n := range fds {
 		ns = append(ns, n)
@@ -202,4 +202,35 @@ func Zombies(t testing.TB) int {
 		}
 	}
 	return n
+}
+
+// Open returns the descriptors the process has open, each with what it
+// refers to, for Opened to compare with later.
+func Open(t testing.TB) map[int]string {
+	t.Helper()
+	infos, err := inherit.ListFds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fds := make(map[int]string, len(infos))
+	for _, fi := range infos {
+		fds[fi.Fd] = fi.Target
+	}
+	return fds
+}
+
+// Opened returns the descriptors open now that were not open in before
+// (taken by Open), as "fd N (target)" in increasing order: what the code
+// under test left open. A descriptor that something else closed meanwhile,
+// such as a finalizer of an earlier test, is not counted against it.
+func Opened(t testing.TB, before map[int]string) []string {
+	t.Helper()
+	now := Open(t)
+	var left []string
+	for _, fd := range Numbers(now) {
+		if target, ok := before[fd]; !ok || target != now[fd] {
+			left = append(left, fmt.Sprintf("fd %d (%s)", fd, now[fd]))
+		}
+	}
+	return left
 }
