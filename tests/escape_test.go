@@ -243,6 +243,14 @@ var escapeCases = []struct {
 	{"debug getinfo", `return debug.getinfo`},
 	{"debug setmetatable", `return debug.setmetatable`},
 	{"_printregs writes to the host's stderr", `return _printregs`},
+	// Fatal errors of the Go runtime, which no recover catches: sources
+	// nested deeper than the compiler's stack holds, and coroutines resumed
+	// one inside another without end (6 GB for 343,000).
+	{"nesting tables a million deep", `return loadstring("return " .. ("{"):rep(1e6) .. ("}"):rep(1e6))`},
+	{"nesting not a million deep", `return loadstring("return " .. ("not "):rep(1e6) .. "1")`},
+	{"nesting a right-associative chain", `return loadstring("return 2" .. ("^2"):rep(1e5))`},
+	{"coroutines nested without end", `local function f() return coroutine.wrap(function() return f()() end) end return f()()`},
+	{"coroutines resumed without end", `local function g() local ok, v = coroutine.resume(coroutine.create(g)) if not ok then error(v) end end return g()`},
 	// A mode with set-uid, set-gid or sticky: the file is created without
 	// them (checked after the corpus).
 	{"set-uid file", `local fd = assert(os.open(RW .. "/suid", "w", tonumber("6755", 8))) os.close(fd) return nil`},

@@ -166,6 +166,9 @@ func TestInstructionLimit(t *testing.T) {
 		`while true do pcall(function() while true do end end) end`,
 		`local co = coroutine.wrap(function() while true do end end) co()`,
 		`local s = 0 for i = 1, 1e12 do s = s + i end`,
+		// the steps of a pattern match count as instructions
+		`string.find(("a"):rep(150), ".-.-.-.-b")`,
+		`string.gsub(("a"):rep(150), ".-.-.-.-b", "")`,
 	} {
 		var out bytes.Buffer
 		r := newRuntime(t, &out, runtime.WithInstructionLimit(100000))

@@ -293,6 +293,44 @@ var cancelWriteOpenCases = []struct{ name, code string }{
 	{"io.open of a FIFO whose writer is silent, then read", `io.open(SILENT):read("*a")`},
 }
 
+// TestCancelStringLibrary runs string functions that take minutes (a
+// backtracking pattern) or took them (gsub was quadratic) with a deadline:
+// each ends at it, and gsub over 300,000 characters just finishes.
+func TestCancelStringLibrary(t *testing.T) {
+	for _, code := range []string{
+		`string.find(("a"):rep(150), ".-.-.-.-b")`,
+		`string.match(("a"):rep(150), ".-.-.-.-b")`,
+		`for m in string.gmatch(("a"):rep(150), ".-.-.-.-b") do end`,
+		`string.gsub(("a"):rep(150), ".-.-.-.-b", "")`,
+		`string.gsub(("a"):rep(150), "(.-.-.-.-b)", "%1")`,
+		`while true do string.gsub(("x"):rep(3e5), ".", "yy") end`,
+	} {
+		r, err := runtime.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(200 * time.Millisecond)
+		ctx, cancel := context.WithDeadline(context.Background(), deadline)
+		done := make(chan error, 1)
+		go func() { done <- r.DoString(ctx, code, "string") }()
+		select {
+		case err = <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: still running 10 s after the deadline", code)
+		}
+		late := time.Since(deadline)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("%s: err = %v; want context.DeadlineExceeded", code, err)
+		}
+		t.Logf("%s: returned %v after the deadline", code, late.Round(time.Microsecond))
+		if late > time.Second {
+			t.Errorf("%s: took %v to stop after the deadline", code, late)
+		}
+		r.Close()
+	}
+}
+
 // TestCancelWritesAndOpens runs each of cancelWriteOpenCases with a
 // deadline, and measures how long past it the runtime returns: the goal
 // is 10 ms; the test fails past a second, so as not to be a timed test.

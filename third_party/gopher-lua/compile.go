@@ -410,7 +410,27 @@ type funcContext struct {
 	labelPc         map[int]int
 	gotosCount      int
 	unresolvedGotos map[int]*gotoLabelDesc
+	levels          *int // syntax levels entered, shared by a chunk's functions
 }
+
+// maxSyntaxLevels bounds how deeply statements and expressions may nest in
+// a chunk. The compiler recurses once a level, on the goroutine's stack,
+// and a stack overflow is fatal to the whole program: a source of a few
+// megabytes such as "return " .. ("not "):rep(1e6) .. "1" took it down.
+// Lua 5.1 allows 200 levels but does not count a chain of left-associative
+// operators (a + b + c ...), which is one level a term here, so the bound
+// is higher. The parser bounds blocks and brackets at Lua's 200 before.
+const maxSyntaxLevels = 10000
+
+// enterLevel counts one more level of nesting, raising a compile error
+// past maxSyntaxLevels; leaveLevel undoes it.
+func (fc *funcContext) enterLevel(line int) {
+	if *fc.levels++; *fc.levels > maxSyntaxLevels {
+		raiseCompileError(fc, line, "chunk has too many syntax levels")
+	}
+}
+
+func (fc *funcContext) leaveLevel() { *fc.levels-- }
 
 func newFuncContext(sourcename string, parent *funcContext) *funcContext {
 	fc := &funcContext{
@@ -424,6 +444,11 @@ func newFuncContext(sourcename string, parent *funcContext) *funcContext {
 		labelPc:         map[int]int{},
 		gotosCount:      0,
 		unresolvedGotos: map[int]*gotoLabelDesc{},
+	}
+	if parent != nil {
+		fc.levels = parent.levels
+	} else {
+		fc.levels = new(int)
 	}
 	fc.Blocks = []*codeBlock{fc.Block}
 	return fc
@@ -652,6 +677,8 @@ func compileBlock(context *funcContext, chunk []ast.Stmt) { // {{{
 } // }}}
 
 func compileStmt(context *funcContext, stmt ast.Stmt, isLastStmt bool) { // {{{
+	context.enterLevel(sline(stmt))
+	defer context.leaveLevel()
 	switch st := stmt.(type) {
 	case *ast.AssignStmt:
 		compileAssignStmt(context, st)
@@ -930,6 +957,8 @@ func compileIfStmt(context *funcContext, stmt *ast.IfStmt) { // {{{
 } // }}}
 
 func compileBranchCondition(context *funcContext, reg int, expr ast.Expr, thenlabel, elselabel int, hasnextcond bool) { // {{{
+	context.enterLevel(sline(expr))
+	defer context.leaveLevel()
 	// TODO folding constants?
 	code := context.Code
 	flip := 0
@@ -1140,6 +1169,8 @@ func compileGotoStmt(context *funcContext, stmt *ast.GotoStmt) { // {{{
 } // }}}
 
 func compileExpr(context *funcContext, reg int, expr ast.Expr, ec *expcontext) int { // {{{
+	context.enterLevel(sline(expr))
+	defer context.leaveLevel()
 	code := context.Code
 	sreg := savereg(ec, reg)
 	sused := 1
@@ -1267,11 +1298,23 @@ func compileExprWithMVPropagation(context *funcContext, expr ast.Expr, reg *int,
 	compileExprWithPropagation(context, expr, reg, save, context.Code.PropagateMV)
 } // }}}
 
-func constFold(exp ast.Expr) ast.Expr { // {{{
+func constFold(exp ast.Expr) ast.Expr { return constFoldLevels(exp, maxFoldLevels) }
+
+// maxFoldLevels is how deep constFold looks for constants. The compiler
+// calls it again on each operand it compiles, so its work on a chain of
+// n operators is n times this, not n squared, and its recursion is bounded.
+const maxFoldLevels = 200
+
+// constFoldLevels folds constants in exp, at most levels deep: deeper, it
+// leaves the expression as it is.
+func constFoldLevels(exp ast.Expr, levels int) ast.Expr { // {{{
+	if levels--; levels < 0 {
+		return exp
+	}
 	switch expr := exp.(type) {
 	case *ast.ArithmeticOpExpr:
-		lvalue, lisconst := lnumberValue(constFold(expr.Lhs))
-		rvalue, risconst := lnumberValue(constFold(expr.Rhs))
+		lvalue, lisconst := lnumberValue(constFoldLevels(expr.Lhs, levels))
+		rvalue, risconst := lnumberValue(constFoldLevels(expr.Rhs, levels))
 		if lisconst && risconst {
 			switch expr.Operator {
 			case "+":
@@ -1293,7 +1336,7 @@ func constFold(exp ast.Expr) ast.Expr { // {{{
 			return expr
 		}
 	case *ast.UnaryMinusOpExpr:
-		expr.Expr = constFold(expr.Expr)
+		expr.Expr = constFoldLevels(expr.Expr, levels)
 		if value, ok := lnumberValue(expr.Expr); ok {
 			return &constLValueExpr{Value: LNumber(-value)}
 		}
@@ -1453,7 +1496,9 @@ func compileArithmeticOpExpr(context *funcContext, reg int, expr *ast.Arithmetic
 func compileStringConcatOpExpr(context *funcContext, reg int, expr *ast.StringConcatOpExpr, ec *expcontext) { // {{{
 	code := context.Code
 	crange := 1
-	for current := expr.Rhs; current != nil; {
+	// Past maxRegisters the chain cannot be compiled anyway: stop counting
+	// (the count walked the whole chain at each of its levels).
+	for current := expr.Rhs; current != nil && crange <= maxRegisters; {
 		if ex, ok := current.(*ast.StringConcatOpExpr); ok {
 			crange += 1
 			current = ex.Rhs

@@ -61,6 +61,18 @@ func coResume(L *LState) int {
 		L.Push(LString(msg))
 		return 2
 	}
+	if L.G.resumeDepth >= MaxResumeDepth {
+		msg := "C stack overflow"
+		if th.wrapped {
+			L.RaiseError(msg)
+			return 0
+		}
+		L.Push(LFalse)
+		L.Push(LString(msg))
+		return 2
+	}
+	L.G.resumeDepth++
+	defer func() { L.G.resumeDepth-- }()
 	th.Parent = L
 	L.G.CurrentThread = th
 	if !th.isStarted() {
@@ -80,6 +92,12 @@ func coResume(L *LState) int {
 	threadRun(th)
 	return L.GetTop() - top
 }
+
+// MaxResumeDepth is how many coroutines may be resumed one inside another,
+// Lua 5.1's limit (LUAI_MAXCCALLS): each resume runs the coroutine on the
+// resumer's goroutine stack, so a script that nested them without bound
+// grew that stack and the heap until the program died.
+const MaxResumeDepth = 200
 
 func coRunning(L *LState) int {
 	if L.G.MainThread == L {

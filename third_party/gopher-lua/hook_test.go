@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestInstructionHookStopsLoopAndCoroutine(t *testing.T) {
@@ -41,5 +42,51 @@ func TestInstructionHookOffWithoutContext(t *testing.T) {
 	}
 	if called {
 		t.Error("the hook ran in a state without a context")
+	}
+}
+
+// slowMatches backtrack for minutes in a string of 150 bytes.
+var slowMatches = []string{
+	`string.find(("a"):rep(150), ".-.-.-.-b")`,
+	`string.match(("a"):rep(150), ".-.-.-.-b")`,
+	`string.gsub(("a"):rep(150), ".-.-.-.-b", "")`,
+	`for m in string.gmatch(("a"):rep(150), ".-.-.-.-b") do end`,
+}
+
+func TestPatternMatchStopsWithContext(t *testing.T) {
+	for _, src := range slowMatches {
+		L := NewState()
+		ctx, cancel := context.WithCancel(context.Background())
+		L.SetContext(ctx)
+		done := make(chan error, 1)
+		go func() { done <- L.DoString(src) }()
+		time.Sleep(20 * time.Millisecond)
+		cancel()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "context canceled") {
+				t.Errorf("%s: err = %v; want context canceled", src, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: still matching 10 s after the cancel", src)
+		}
+		L.Close()
+	}
+}
+
+func TestPatternMatchCountsTowardTheHook(t *testing.T) {
+	for _, src := range slowMatches {
+		L := NewState()
+		L.SetContext(context.Background())
+		steps := 0
+		L.SetInstructionHook(1000, func(L *LState) {
+			if steps += 1000; steps > 1e6 {
+				L.RaiseError("instruction limit")
+			}
+		})
+		if err := L.DoString(src); err == nil || !strings.Contains(err.Error(), "instruction limit") {
+			t.Errorf("%s: err = %v; want instruction limit", src, err)
+		}
+		L.Close()
 	}
 }

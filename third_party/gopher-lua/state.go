@@ -2263,6 +2263,29 @@ func (ls *LState) SetContext(ctx context.Context) {
 	ls.ctx = ctx
 }
 
+// CheckInterrupt lets Go code that runs a long loop for a script (a
+// library function) be stopped as the VM loop is: it counts n steps
+// toward the instruction hook (SetInstructionHook), calling the hook once
+// for every `every` of them, then raises the context's error if the
+// context is done. A state without a context returns at once.
+func (ls *LState) CheckInterrupt(n int) {
+	if ls.ctx == nil {
+		return
+	}
+	if g := ls.G; g.hook != nil {
+		g.hookCount += n
+		for g.hook != nil && g.hookCount >= g.hookEvery {
+			g.hookCount -= g.hookEvery
+			g.hook(ls)
+		}
+	}
+	select {
+	case <-ls.ctx.Done():
+		ls.RaiseError(ls.ctx.Err().Error())
+	default:
+	}
+}
+
 // SetInstructionHook makes fn be called every `every` VM instructions run
 // by this state and by every thread sharing its globals (coroutines), once
 // it has a context (SetContext); fn may raise an error (RaiseError) to stop

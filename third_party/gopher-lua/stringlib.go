@@ -112,7 +112,7 @@ func strFind(L *LState) int {
 		return 2
 	}
 
-	mds, err := pm.Find(pattern, unsafeFastStringToReadOnlyBytes(str), init, 1)
+	mds, err := pm.FindTick(pattern, unsafeFastStringToReadOnlyBytes(str), init, 1, L.matchTick())
 	if err != nil {
 		L.RaiseError(err.Error())
 	}
@@ -152,7 +152,7 @@ func strGsub(L *LState) int {
 	repl := L.CheckAny(3)
 	limit := L.OptInt(4, -1)
 
-	mds, err := pm.Find(pat, unsafeFastStringToReadOnlyBytes(str), 0, limit)
+	mds, err := pm.FindTick(pat, unsafeFastStringToReadOnlyBytes(str), 0, limit, L.matchTick())
 	if err != nil {
 		L.RaiseError(err.Error())
 	}
@@ -200,22 +200,33 @@ func capturedString(L *LState, m *pm.MatchData, str string, idx int) string {
 
 }
 
-func strGsubDoReplace(str string, info []replaceInfo) string {
-	offset := 0
-	buf := []byte(str)
-	for _, replace := range info {
-		oldlen := len(buf)
-		b1 := append([]byte(""), buf[0:offset+replace.Indicies[0]]...)
-		b2 := []byte("")
-		index2 := offset + replace.Indicies[1]
-		if index2 <= len(buf) {
-			b2 = append(b2, buf[index2:len(buf)]...)
-		}
-		buf = append(b1, replace.String...)
-		buf = append(buf, b2...)
-		offset += len(buf) - oldlen
+// matchTick returns what pattern matching calls every pm.TickSteps steps
+// so that a long match stops as a long script does (CheckInterrupt), or
+// nil in a state without a context.
+func (ls *LState) matchTick() func() {
+	if ls.ctx == nil {
+		return nil
 	}
-	return string(buf)
+	return func() { ls.CheckInterrupt(pm.TickSteps) }
+}
+
+func strGsubDoReplace(str string, info []replaceInfo) string {
+	// The matches are in order and do not overlap: copy what lies between
+	// them and their replacements once, into a buffer of the final size.
+	size := len(str)
+	for _, replace := range info {
+		size += len(replace.String) - (replace.Indicies[1] - replace.Indicies[0])
+	}
+	var buf strings.Builder
+	buf.Grow(size)
+	last := 0
+	for _, replace := range info {
+		buf.WriteString(str[last:replace.Indicies[0]])
+		buf.WriteString(replace.String)
+		last = replace.Indicies[1]
+	}
+	buf.WriteString(str[last:])
+	return buf.String()
 }
 
 func strGsubStr(L *LState, str string, repl string, matches []*pm.MatchData) string {
@@ -327,7 +338,7 @@ func strGmatchIter(L *LState) int {
 func strGmatch(L *LState) int {
 	str := L.CheckString(1)
 	pattern := L.CheckString(2)
-	mds, err := pm.Find(pattern, []byte(str), 0, -1)
+	mds, err := pm.FindTick(pattern, []byte(str), 0, -1, L.matchTick())
 	if err != nil {
 		L.RaiseError(err.Error())
 	}
@@ -363,7 +374,7 @@ func strMatch(L *LState) int {
 		offset = 0
 	}
 
-	mds, err := pm.Find(pattern, unsafeFastStringToReadOnlyBytes(str), offset, 1)
+	mds, err := pm.FindTick(pattern, unsafeFastStringToReadOnlyBytes(str), offset, 1, L.matchTick())
 	if err != nil {
 		L.RaiseError(err.Error())
 	}

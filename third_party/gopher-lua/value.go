@@ -180,6 +180,10 @@ type Global struct {
 	hook      func(L *LState)
 	hookEvery int
 	hookCount int
+
+	// resumeDepth is how many coroutines are resumed one inside another
+	// now (coroutine.resume, coroutine.wrap).
+	resumeDepth int
 }
 
 type LState struct {

@@ -441,7 +441,14 @@ type Lexer struct {
 	PNewLine      bool
 	Token         ast.Token
 	PrevTokenType int
+	levels        int // blocks and brackets open at this token
 }
+
+// MaxLevels is how deeply blocks (do, function, if, repeat) and brackets
+// may nest in a chunk, Lua 5.1's limit: past it, Parse fails with "chunk
+// has too many syntax levels" at once, before it builds a syntax tree of
+// that depth, which the compiler walks recursively.
+const MaxLevels = 200
 
 func (lx *Lexer) Lex(lval *yySymType) int {
 	lx.PrevTokenType = lx.Token.Type
@@ -454,6 +461,14 @@ func (lx *Lexer) Lex(lval *yySymType) int {
 	}
 	lval.token = tok
 	lx.Token = tok
+	switch tok.Type {
+	case TDo, TFunction, TIf, TRepeat, '(', '{', '[':
+		if lx.levels++; lx.levels > MaxLevels {
+			lx.Error("chunk has too many syntax levels")
+		}
+	case TEnd, TUntil, ')', '}', ']':
+		lx.levels--
+	}
 	return int(tok.Type)
 }
 
@@ -466,7 +481,7 @@ func (lx *Lexer) TokenError(tok ast.Token, message string) {
 }
 
 func Parse(reader io.Reader, name string) (chunk []ast.Stmt, err error) {
-	lexer := &Lexer{NewScanner(reader, name), nil, false, ast.Token{Str: ""}, TNil}
+	lexer := &Lexer{scanner: NewScanner(reader, name), Token: ast.Token{Str: ""}, PrevTokenType: TNil}
 	chunk = nil
 	defer func() {
 		if e := recover(); e != nil {

@@ -527,7 +527,7 @@ func compilePattern(p pattern, ps ...*iptr) []inst {
 
 // Simple recursive virtual machine based on the
 // "Regular Expression Matching: the Virtual Machine Approach" (https://swtch.com/~rsc/regexp/regexp2.html)
-func recursiveVM(src []byte, insts []inst, pc, sp, recLevel int, ms ...*MatchData) (bool, int, *MatchData) {
+func recursiveVM(src []byte, insts []inst, pc, sp, recLevel int, tk *ticker, ms ...*MatchData) (bool, int, *MatchData) {
 	recLevel++
 	if recLevel > maxRecursionLevel {
 		panic(newError(_UNKNOWN, "pattern/input too complex"))
@@ -539,6 +539,7 @@ func recursiveVM(src []byte, insts []inst, pc, sp, recLevel int, ms ...*MatchDat
 		m = ms[0]
 	}
 redo:
+	tk.step()
 	inst := insts[pc]
 	switch inst.OpCode {
 	case opChar:
@@ -556,14 +557,14 @@ redo:
 		pc = inst.Operand1
 		goto redo
 	case opSplit:
-		if ok, nsp, _ := recursiveVM(src, insts, inst.Operand1, sp, recLevel, m); ok {
+		if ok, nsp, _ := recursiveVM(src, insts, inst.Operand1, sp, recLevel, tk, m); ok {
 			return true, nsp, m
 		}
 		pc = inst.Operand2
 		goto redo
 	case opSave:
 		s := m.setCapture(inst.Operand1, sp)
-		if ok, nsp, _ := recursiveVM(src, insts, pc+1, sp, recLevel, m); ok {
+		if ok, nsp, _ := recursiveVM(src, insts, pc+1, sp, recLevel, tk, m); ok {
 			return true, nsp, m
 		}
 		m.restoreCapture(inst.Operand1, s)
@@ -578,6 +579,7 @@ redo:
 		}
 		count := 1
 		for sp = sp + 1; sp < len(src); sp++ {
+			tk.step()
 			if int(src[sp]) == inst.Operand2 {
 				count--
 			}
@@ -598,6 +600,7 @@ redo:
 		}
 		capture := src[m.Capture(idx):m.Capture(idx+1)]
 		for i := 0; i < len(capture); i++ {
+			tk.step()
 			if i+sp >= len(src) || capture[i] != src[i+sp] {
 				return false, sp, m
 			}
@@ -613,7 +616,36 @@ redo:
 
 /* API {{{ */
 
+// TickSteps is how many steps the matcher takes between two calls of the
+// tick function given to FindTick.
+const TickSteps = 1024
+
+// A ticker calls fn every TickSteps steps of the matcher.
+type ticker struct {
+	fn    func()
+	count int
+}
+
+func (tk *ticker) step() {
+	if tk.fn != nil {
+		if tk.count++; tk.count >= TickSteps {
+			tk.count = 0
+			tk.fn()
+		}
+	}
+}
+
+// Find returns the matches of pattern p in src from offset on, at most
+// limit of them (all if limit is negative).
 func Find(p string, src []byte, offset, limit int) (matches []*MatchData, err error) {
+	return FindTick(p, src, offset, limit, nil)
+}
+
+// FindTick is Find, calling tick (if not nil) every TickSteps steps of the
+// matcher, so that a match that takes long (backtracking is exponential in
+// the worst case) can be stopped: tick may panic, and its panic goes
+// through FindTick to the caller.
+func FindTick(p string, src []byte, offset, limit int, tick func()) (matches []*MatchData, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			if perr, ok := v.(*Error); ok {
@@ -626,8 +658,9 @@ func Find(p string, src []byte, offset, limit int) (matches []*MatchData, err er
 	pat := parsePattern(newScanner([]byte(p)), true)
 	insts := compilePattern(pat)
 	matches = []*MatchData{}
+	tk := &ticker{fn: tick}
 	for sp := offset; sp <= len(src); {
-		ok, nsp, ms := recursiveVM(src, insts, 0, sp, 0)
+		ok, nsp, ms := recursiveVM(src, insts, 0, sp, 0, tk)
 		sp++
 		if ok {
 			if sp < nsp {
