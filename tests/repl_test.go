@@ -289,7 +289,7 @@ func TestREPLExpressionsAndMultilineFunction(t *testing.T) {
 	tm.send("end" + keyEnter)
 	tm.prompt()
 	tm.send("twice(21), =twice" + keyEnter) // not Lua: a syntax error, and the session goes on
-	tm.expect(`(?m)^stdin line:1.*error$`)
+	tm.expect(`(?m)^stdin:1: unexpected symbol near ','$`)
 	tm.prompt()
 	tm.send("=twice(21), 'a\\tb', nil" + keyEnter)
 	tm.expect(`(?m)^42\t"a\\tb"\tnil$`)

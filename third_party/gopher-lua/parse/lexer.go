@@ -22,13 +22,13 @@ type Error struct {
 	Token   string
 }
 
+// Error returns the message in Lua's form, "chunk:line: message near
+// 'token'", the token '<eof>' at the end of the source.
 func (e *Error) Error() string {
-	pos := e.Pos
-	if pos.Line == EOF {
-		return fmt.Sprintf("%v at EOF:   %s\n", pos.Source, e.Message)
-	} else {
-		return fmt.Sprintf("%v line:%d(column:%d) near '%v':   %s\n", pos.Source, pos.Line, pos.Column, e.Token, e.Message)
+	if e.Token == "" {
+		return fmt.Sprintf("%v:%d: %s", e.Pos.Source, e.Pos.Line, e.Message)
 	}
+	return fmt.Sprintf("%v:%d: %s near '%v'", e.Pos.Source, e.Pos.Line, e.Message, e.Token)
 }
 
 func writeChar(buf *bytes.Buffer, c int) { buf.WriteByte(byte(c)) }
@@ -44,8 +44,9 @@ func isDigit(ch int) bool {
 }
 
 type Scanner struct {
-	Pos    ast.Position
-	reader *bufio.Reader
+	Pos      ast.Position
+	reader   *bufio.Reader
+	lastLine int // the line the source ends on, once Pos.Line is EOF
 }
 
 func NewScanner(reader io.Reader, source string) *Scanner {
@@ -59,9 +60,20 @@ func NewScanner(reader io.Reader, source string) *Scanner {
 	}
 }
 
-func (sc *Scanner) Error(tok string, msg string) *Error { return &Error{sc.Pos, msg, tok} }
+func (sc *Scanner) Error(tok string, msg string) *Error { return sc.errorAt(sc.Pos, tok, msg) }
 
-func (sc *Scanner) TokenError(tok ast.Token, msg string) *Error { return &Error{tok.Pos, msg, tok.Str} }
+func (sc *Scanner) TokenError(tok ast.Token, msg string) *Error {
+	return sc.errorAt(tok.Pos, tok.Str, msg)
+}
+
+// errorAt makes the error at pos; at the end of the source, it is on the
+// last line, near '<eof>', as Lua says.
+func (sc *Scanner) errorAt(pos ast.Position, tok string, msg string) *Error {
+	if pos.Line == EOF {
+		pos.Line, tok = sc.lastLine, "<eof>"
+	}
+	return &Error{pos, msg, tok}
+}
 
 func (sc *Scanner) readNext() int {
 	ch, err := sc.reader.ReadByte()
@@ -90,6 +102,9 @@ func (sc *Scanner) Next() int {
 		sc.Newline(ch)
 		ch = int('\n')
 	case EOF:
+		if sc.Pos.Line != EOF {
+			sc.lastLine = sc.Pos.Line
+		}
 		sc.Pos.Line = EOF
 		sc.Pos.Column = 0
 	default:
@@ -187,7 +202,7 @@ func (sc *Scanner) scanString(quote int, buf *bytes.Buffer) error {
 	ch := sc.Next()
 	for ch != quote {
 		if ch == '\n' || ch == '\r' || ch < 0 {
-			return sc.Error(buf.String(), "unterminated string")
+			return sc.Error(buf.String(), "unfinished string")
 		}
 		if ch == '\\' {
 			if err := sc.scanEscape(ch, buf); err != nil {
@@ -264,7 +279,7 @@ func (sc *Scanner) scanMultilineString(ch int, buf *bytes.Buffer) error {
 	}
 	for {
 		if ch < 0 {
-			return sc.Error(buf.String(), "unterminated multiline string")
+			return sc.Error(buf.String(), "unfinished long string")
 		} else if ch == ']' {
 			count2, ch = sc.countSep(sc.Next())
 			if count1 == count2 && ch == ']' {
@@ -369,7 +384,7 @@ redo:
 				tok.Str = "~="
 				sc.Next()
 			} else {
-				err = sc.Error("~", "Invalid '~' token")
+				err = sc.Error("~", "unexpected symbol")
 			}
 		case '<':
 			if sc.Peek() == '=' {
@@ -457,6 +472,7 @@ func (lx *Lexer) Lex(lval *yySymType) int {
 		panic(err)
 	}
 	if tok.Type < 0 {
+		lx.Token = tok // an error at the end is near '<eof>'
 		return 0
 	}
 	lval.token = tok
@@ -472,8 +488,13 @@ func (lx *Lexer) Lex(lval *yySymType) int {
 	return int(tok.Type)
 }
 
+// Error reports message at the token last read, which the parser calls
+// with goyacc's "syntax error": that is Lua's "unexpected symbol".
 func (lx *Lexer) Error(message string) {
-	panic(lx.scanner.Error(lx.Token.Str, message))
+	if message == "syntax error" {
+		message = "unexpected symbol"
+	}
+	panic(lx.scanner.TokenError(lx.Token, message))
 }
 
 func (lx *Lexer) TokenError(tok ast.Token, message string) {

@@ -272,18 +272,15 @@ func (s *Session) load(src string) (*lua.LFunction, error) {
 }
 
 // incomplete reports whether err is a syntax error at the end of the
-// chunk, which more lines may mend. gopher-lua reports those "at EOF"
-// (C Lua: "near <eof>"). An unfinished short string is not among them: a
-// string cannot span lines.
+// chunk, which more lines may mend: Lua's "near '<eof>'" (gopher-lua
+// patch 0031). An unfinished short string is not among them: a string
+// cannot span lines.
 func incomplete(err error) bool {
 	if err == nil {
 		return false
 	}
 	msg := syntaxMessage(err)
-	if strings.HasSuffix(msg, "unterminated string") {
-		return false
-	}
-	return strings.Contains(msg, " at EOF:") || strings.Contains(msg, "<eof>")
+	return strings.HasSuffix(msg, "near '<eof>'") && !strings.Contains(msg, "unfinished string")
 }
 
 // syntaxMessage is the message of a compile error.
