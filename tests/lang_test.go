@@ -51,10 +51,14 @@ func TestLang(t *testing.T) {
 			}
 			first, _, _ := strings.Cut(string(src), "\n")
 			only51, isOnly51 := strings.CutPrefix(first, "-- lua5.1 only: ")
+			only54, isOnly54 := strings.CutPrefix(first, "-- lua5.4 only: ")
 			for _, lua := range []string{"lua5.1", "lua5.4"} {
 				t.Run(lua, func(t *testing.T) {
 					if lua == "lua5.4" && isOnly51 {
 						t.Skipf("%s is for Lua 5.1 only: %s", file, only51)
+					}
+					if lua == "lua5.1" && isOnly54 {
+						t.Skipf("%s is for Lua 5.4 only: %s", file, only54)
 					}
 					if _, err := exec.LookPath(lua); err != nil {
 						t.Skipf("%s is not installed: %s not compared with it", lua, file)

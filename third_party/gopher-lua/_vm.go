@@ -389,10 +389,10 @@ func init() {
 					if num, err := parseNumber(string(str)); err == nil {
 						// +inline-call reg.Set RA -num
 					} else {
-						L.RaiseError("__unm undefined")
+						L.RaiseError("attempt to perform arithmetic on a %s value%s", unaryv.Type().String(), L.varInfo(B))
 					}
 				} else {
-					L.RaiseError("__unm undefined")
+					L.RaiseError("attempt to perform arithmetic on a %s value%s", unaryv.Type().String(), L.varInfo(B))
 				}
 			}
 			return 0
@@ -437,7 +437,7 @@ func init() {
 				} else if lv.Type() == LTTable {
 					// +inline-call reg.SetNumber RA LNumber(lv.(*LTable).Len())
 				} else {
-					L.RaiseError("__len undefined")
+					L.RaiseError("attempt to get length of a %s value%s", lv.Type().String(), L.rkInfo(B))
 				}
 			}
 			return 0
@@ -611,7 +611,7 @@ func init() {
 				callable, meta = L.metaCall(lv)
 			}
 			if callable == nil {
-				L.RaiseError("attempt to call a non-function object")
+				L.RaiseError("attempt to call a %s value%s", lv.Type().String(), L.varInfo(A))
 			}
 			// +inline-call L.closeUpvalues lbase
 			if callable.IsG {
@@ -931,13 +931,23 @@ func objectArith(L *LState, opcode int, lhs, rhs LValue) LValue {
 			rhs = rnum
 		}
 	}
-	if v1, ok1 := lhs.(LNumber); ok1 {
-		if v2, ok2 := rhs.(LNumber); ok2 {
-			return numberArith(L, opcode, LNumber(v1), LNumber(v2))
+	v1, ok1 := lhs.(LNumber)
+	v2, ok2 := rhs.(LNumber)
+	if ok1 && ok2 {
+		return numberArith(L, opcode, LNumber(v1), LNumber(v2))
+	}
+	bad, info := lhs, ""
+	if ok1 {
+		bad = rhs
+	}
+	if inst, ok := L.currentInst(); ok && opGetOpCode(inst) == opcode {
+		if ok1 {
+			info = L.rkInfo(opGetArgC(inst))
+		} else {
+			info = L.rkInfo(opGetArgB(inst))
 		}
 	}
-	L.RaiseError(fmt.Sprintf("cannot perform %v operation between %v and %v",
-		strings.TrimLeft(event, "_"), lhs.Type().String(), rhs.Type().String()))
+	L.RaiseError("attempt to perform arithmetic on a %s value%s", bad.Type().String(), info)
 
 	return LNil
 }
@@ -958,7 +968,16 @@ func stringConcat(L *LState, total, last int) LValue {
 				total--
 				i--
 			} else {
-				L.RaiseError("cannot perform concat operation between %v and %v", lhs.Type().String(), rhs.Type().String())
+				// name the operand if it is still a register: rhs is one
+				// until a __concat result replaces it
+				bad, info := lhs, L.concatInfo(i)
+				if LVCanConvToString(lhs) {
+					bad, info = rhs, ""
+					if i == last-1 {
+						info = L.concatInfo(last)
+					}
+				}
+				L.RaiseError("attempt to concatenate a %s value%s", bad.Type().String(), info)
 				return LNil
 			}
 		} else {

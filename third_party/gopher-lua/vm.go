@@ -846,10 +846,10 @@ func init() {
 							}
 						}
 					} else {
-						L.RaiseError("__unm undefined")
+						L.RaiseError("attempt to perform arithmetic on a %s value%s", unaryv.Type().String(), L.varInfo(B))
 					}
 				} else {
-					L.RaiseError("__unm undefined")
+					L.RaiseError("attempt to perform arithmetic on a %s value%s", unaryv.Type().String(), L.varInfo(B))
 				}
 			}
 			return 0
@@ -1008,7 +1008,7 @@ func init() {
 						}
 					}
 				} else {
-					L.RaiseError("__len undefined")
+					L.RaiseError("attempt to get length of a %s value%s", lv.Type().String(), L.rkInfo(B))
 				}
 			}
 			return 0
@@ -1204,7 +1204,7 @@ func init() {
 					ls.reg.Insert(fn, cf.LocalBase)
 				}
 				if cf.Fn == nil {
-					ls.RaiseError("attempt to call a non-function object")
+					ls.RaiseError("attempt to call a %s value%s", typeName(fn), ls.callInfo())
 				}
 				if ls.stack.IsFull() {
 					ls.RaiseError("stack overflow")
@@ -1337,7 +1337,7 @@ func init() {
 				callable, meta = L.metaCall(lv)
 			}
 			if callable == nil {
-				L.RaiseError("attempt to call a non-function object")
+				L.RaiseError("attempt to call a %s value%s", lv.Type().String(), L.varInfo(A))
 			}
 			// this section is inlined by go-inline
 			// source function is 'func (ls *LState) closeUpvalues(idx int) ' in '_state.go'
@@ -2347,13 +2347,23 @@ func objectArith(L *LState, opcode int, lhs, rhs LValue) LValue {
 			rhs = rnum
 		}
 	}
-	if v1, ok1 := lhs.(LNumber); ok1 {
-		if v2, ok2 := rhs.(LNumber); ok2 {
-			return numberArith(L, opcode, LNumber(v1), LNumber(v2))
+	v1, ok1 := lhs.(LNumber)
+	v2, ok2 := rhs.(LNumber)
+	if ok1 && ok2 {
+		return numberArith(L, opcode, LNumber(v1), LNumber(v2))
+	}
+	bad, info := lhs, ""
+	if ok1 {
+		bad = rhs
+	}
+	if inst, ok := L.currentInst(); ok && opGetOpCode(inst) == opcode {
+		if ok1 {
+			info = L.rkInfo(opGetArgC(inst))
+		} else {
+			info = L.rkInfo(opGetArgB(inst))
 		}
 	}
-	L.RaiseError(fmt.Sprintf("cannot perform %v operation between %v and %v",
-		strings.TrimLeft(event, "_"), lhs.Type().String(), rhs.Type().String()))
+	L.RaiseError("attempt to perform arithmetic on a %s value%s", bad.Type().String(), info)
 
 	return LNil
 }
@@ -2374,7 +2384,16 @@ func stringConcat(L *LState, total, last int) LValue {
 				total--
 				i--
 			} else {
-				L.RaiseError("cannot perform concat operation between %v and %v", lhs.Type().String(), rhs.Type().String())
+				// name the operand if it is still a register: rhs is one
+				// until a __concat result replaces it
+				bad, info := lhs, L.concatInfo(i)
+				if LVCanConvToString(lhs) {
+					bad, info = rhs, ""
+					if i == last-1 {
+						info = L.concatInfo(last)
+					}
+				}
+				L.RaiseError("attempt to concatenate a %s value%s", bad.Type().String(), info)
 				return LNil
 			}
 		} else {
