@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"regexp"
 	"strconv"
@@ -138,6 +139,7 @@ func TestIsolatedCancel(t *testing.T) {
 
 	// A worker that cannot answer (stopped) is killed.
 	syscall.Kill(r.iso.proc.Pid, syscall.SIGSTOP)
+	waitStopped(t, r.iso.proc.Pid) // a signal is delivered when the target next runs
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel2)
 	start := time.Now()
@@ -218,3 +220,20 @@ func BenchmarkIsolatedFuncRoundTrip(b *testing.B) {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func regexpMatch(pat, s string) bool { return regexp.MustCompile(pat).MatchString(s) }
+
+// waitStopped waits until process pid is stopped (state T in
+// /proc/pid/stat), for at most 5 s.
+func waitStopped(t *testing.T, pid int) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// pid (comm) state ...: comm may hold spaces and parentheses.
+		if i := bytes.LastIndexByte(stat, ')'); i >= 0 && i+2 < len(stat) && stat[i+2] == 'T' {
+			return
+		}
+	}
+	t.Fatalf("process %d did not stop", pid)
+}

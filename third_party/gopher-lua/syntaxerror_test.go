@@ -13,6 +13,8 @@ func TestSyntaxErrorsInLuaForm(t *testing.T) {
 		{"x = = 1", `s:1: unexpected symbol near '='`},
 		{"local t = {\n  f(1,\nend", `s:3: unexpected symbol near 'end'`},
 		{"x = }", `s:1: unexpected symbol near '}'`},
+		{"x y", `s:1: '=' expected near 'y'`},
+		{"local t = {}\nt.x", `s:2: '=' expected near '<eof>'`},
 		{"return 1 +", `s:1: unexpected symbol near '<eof>'`},
 		{"\n\nx = \"abc", `s:3: unfinished string near '<eof>'`},
 		{"x = [[abc\n", `s:2: unfinished long string near '<eof>'`},
