@@ -211,9 +211,9 @@ func TestSpawnCredential(t *testing.T) {
 		if f := strings.Fields(out); st.ReturnCode() != 0 || len(f) < 9 || strings.Join(f[5:], " ") != "15 65534 65534 [100, 65534]" {
 			t.Fatalf("child: %q %+v; want pdeathsig 15 (kept over setuid), uid and gid 65534, groups [100, 65534]", out, st)
 		}
-		out, st = run(t, inherit.ProcAttr{Credential: &inherit.Credential{Uid: 65534, SetUid: true}}, python, "-c", pyChild)
-		if f := strings.Fields(out); st.ReturnCode() != 0 || len(f) < 7 || f[6] != "65534" || f[7] != "0" {
-			t.Fatalf("user only: %q %+v; want uid 65534, gid 0", out, st)
+		out, st = run(t, inherit.ProcAttr{Credential: &inherit.Credential{Uid: 65534, SetUid: true, SetGroups: true}}, python, "-c", pyChild)
+		if f := strings.Fields(out); st.ReturnCode() != 0 || len(f) < 9 || strings.Join(f[6:], " ") != "65534 0 []" {
+			t.Fatalf("user only, groups cleared: %q %+v; want uid 65534, gid 0, no groups", out, st)
 		}
 	})
 }

@@ -369,3 +369,9 @@ func (p *Process) Release() {
 		p.doneR = -1
 	}
 }
+
+// ExitFd returns a descriptor that becomes readable once the child has
+// exited (its pidfd, or a reaper goroutine's pipe), for waiting on it
+// together with other descriptors, or -1 if it has been reaped already.
+// It belongs to the Process: do not close it.
+func (p *Process) ExitFd() (int, error) { return p.waitFd() }

@@ -81,7 +81,8 @@ type childArgs struct {
 	rlimits    []childRlimit
 	sigdfl     bool // RestoreSignals
 	setgroups  bool
-	groups     []uint32
+	groups     []uint32 // never empty: a valid pointer for setgroups
+	ngroups    uintptr
 	setgid     bool
 	gid        uintptr
 	setuid     bool
@@ -189,9 +190,9 @@ func startFast(path string, argv []string, attr *ProcAttr, files, pass []int) (p
 		}
 	}
 	if c := attr.Credential; c != nil {
-		a.setgroups, a.groups = c.SetGroups, c.Groups
-		if a.setgroups && len(a.groups) == 0 {
-			a.groups = make([]uint32, 1) // a valid pointer for setgroups(0, ...)
+		a.setgroups, a.groups, a.ngroups = c.SetGroups, c.Groups, uintptr(len(c.Groups))
+		if len(a.groups) == 0 {
+			a.groups = make([]uint32, 1)
 		}
 		a.setgid, a.gid = c.SetGid, uintptr(c.Gid)
 		a.setuid, a.uid = c.SetUid, uintptr(c.Uid)
@@ -471,7 +472,7 @@ func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err
 	// Groups, then the group, then the user: each needs the privilege
 	// the next one gives up.
 	if a.setgroups {
-		if _, _, err1 = syscall.RawSyscall(unix.SYS_SETGROUPS, uintptr(len(a.groups)), uintptr(unsafe.Pointer(&a.groups[0])), 0); err1 != 0 {
+		if _, _, err1 = syscall.RawSyscall(unix.SYS_SETGROUPS, a.ngroups, uintptr(unsafe.Pointer(&a.groups[0])), 0); err1 != 0 {
 			step = stepSetgroups
 			goto childerror
 		}
