@@ -60,7 +60,7 @@ func ParseChildOptions(L *lua.LState, st *state.State, optn int, opts *lua.LTabl
 				mask = int(v)
 			}
 		case lua.LString: // Lua has no octal literals: "022"
-			if m, err := strconv.ParseUint(string(v), 8, 16); err == nil {
+			if m, err := strconv.ParseUint(strings.TrimPrefix(string(v), "0o"), 8, 16); err == nil {
 				mask = int(m)
 			}
 		}
