@@ -152,7 +152,7 @@ func (pr *Proc) pump(input []byte, left func() time.Duration) (bool, error) {
 	// exited, the pipes are read for at most the delay more (a grandchild
 	// may hold them open), then closed.
 	exitFd, closeBy := -1, time.Time{}
-	if pr.waitDelay >= 0 {
+	if pr.waitDelay >= 0 && pr.Child != nil {
 		fd, err := pr.ExitFd()
 		if err != nil {
 			return false, err
