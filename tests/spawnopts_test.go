@@ -4,6 +4,7 @@ package tests
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/safesh/safesh/runtime"
 	lua "github.com/yuin/gopher-lua"
@@ -207,5 +209,51 @@ return r.stdout`)
 	}
 	if len(res) != 1 || res[0].String() != "0077 32\n" {
 		t.Fatalf("got %v; want 0077 32", res)
+	}
+}
+
+// TestPdeathsigWhenSafeshDies kills safesh and checks that the child it
+// started with pdeathsig is gone too, and that one started without it is
+// not.
+func TestPdeathsigWhenSafeshDies(t *testing.T) {
+	cmd := exec.Command("safesh", "-e", `
+local sp = require("subprocess")
+local a = sp.Popen({"sleep", "30"}, {pdeathsig = "KILL"})
+local b = sp.Popen({"sleep", "30"}, {start_new_session = true})
+print(a.pid, b.pid)
+io.stdout:flush()
+sp.call({"sleep", "30"}, {pdeathsig = "KILL"})`)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var a, b int
+	if _, err := fmt.Fscan(stdout, &a, &b); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatal(err)
+	}
+	defer syscall.Kill(b, syscall.SIGKILL)
+	cmd.Process.Kill()
+	cmd.Wait()
+	alive := func(pid int) bool {
+		// An orphan is reparented and reaped by init (or a subreaper):
+		// gone, or a zombie on its way out.
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		return err == nil && !strings.Contains(string(data), ") Z ")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for alive(a) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if alive(a) {
+		syscall.Kill(a, syscall.SIGKILL)
+		t.Fatalf("the child with pdeathsig (pid %d) outlived safesh", a)
+	}
+	if !alive(b) {
+		t.Fatalf("the child without pdeathsig (pid %d) died with safesh: the test proves nothing", b)
 	}
 }
