@@ -12,3 +12,6 @@ func SetForceFallback(on bool) (restore func()) {
 // OpenRootFallback opens dir as a Root on Go's os.Root, as on kernels
 // without openat2.
 func OpenRootFallback(dir string) (*Root, error) { return openRootFallback(dir) }
+
+// FallbackForced reports whether SetForceFallback is on.
+func FallbackForced() bool { return forceFallback.Load() }

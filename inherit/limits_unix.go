@@ -14,3 +14,17 @@ func NofileLimit() uint64 {
 	}
 	return uint64(rl.Cur)
 }
+
+// HardLimit returns the process's hard limit of resource (an RLIMIT_*
+// number), RlimInfinity where it has none, and false if it cannot be
+// learnt.
+func HardLimit(resource int) (uint64, bool) {
+	var rl unix.Rlimit
+	if resource < 0 || unix.Getrlimit(resource, &rl) != nil {
+		return 0, false
+	}
+	if rl.Max == unix.RLIM_INFINITY {
+		return RlimInfinity, true
+	}
+	return uint64(rl.Max), true
+}

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -52,6 +53,56 @@ type ProcAttr struct {
 	// Pgid set, in the existing group Pgid.
 	Setpgid bool
 	Pgid    int
+
+	// Umask, when set, is the child's file mode creation mask. Only the
+	// fast spawn path can; elsewhere StartProcess fails with ENOSYS.
+	Umask *int
+
+	// Rlimits are resource limits set in the child only (setrlimit), in
+	// order. One for RLIMIT_NOFILE replaces the restore of the limit the
+	// process started with (see origNofile). Only the fast spawn path
+	// can; elsewhere StartProcess fails with ENOSYS.
+	Rlimits []Rlimit
+
+	// Pdeathsig is the signal the child gets when the thread that
+	// started it dies (PR_SET_PDEATHSIG), or 0; set after the child's
+	// credentials change, which would clear it. Linux and FreeBSD; ENOSYS
+	// elsewhere.
+	Pdeathsig syscall.Signal
+
+	// RestoreSignals sets SIGPIPE and SIGXFSZ back to their default
+	// action in the child, if the process ignores them (as Python's
+	// restore_signals). Signals the Go runtime handles are reset to the
+	// default at exec in any case; other ignored signals stay ignored, as
+	// POSIX keeps them across exec. The fallback path (syscall.ForkExec)
+	// cannot reset an ignored signal: there it has no effect.
+	RestoreSignals bool
+
+	// Credential, when set, gives the child other user and group IDs.
+	Credential *Credential
+}
+
+// Rlimit is a resource limit for a child: Resource is an RLIMIT_*
+// number (see RlimitByName), Cur and Max the soft and hard limits, with
+// RlimInfinity for no limit.
+type Rlimit struct {
+	Resource int
+	Cur, Max uint64
+}
+
+// RlimInfinity is the value of a limit that is not limited.
+const RlimInfinity = ^uint64(0)
+
+// Credential says which user and groups a child runs as. The child sets
+// its supplementary groups (when SetGroups), then its group ID (when
+// SetGid), then its user ID (when SetUid), in that order, so that the
+// group changes are made while it still may. Without privilege each
+// change to another ID fails with EPERM.
+type Credential struct {
+	Uid, Gid       uint32
+	SetUid, SetGid bool
+	Groups         []uint32
+	SetGroups      bool
 }
 
 // ExitStatus is how a child ended.
@@ -136,4 +187,22 @@ func LookPath(file string, env []string, dir string) (string, error) {
 		return candidate, nil
 	}
 	return "", &fs.PathError{Op: "exec", Path: file, Err: errno}
+}
+
+// RlimitByName returns the RLIMIT_* number of a resource named as
+// Python's resource module names it without RLIMIT_, in lower case
+// ("nofile", "core", "cpu", "as", "nproc", "fsize", ...).
+func RlimitByName(name string) (int, bool) {
+	r, ok := rlimitNames[name]
+	return r, ok
+}
+
+// RlimitNames returns the names RlimitByName knows, sorted.
+func RlimitNames() []string {
+	names := make([]string, 0, len(rlimitNames))
+	for n := range rlimitNames {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
 }

@@ -7,8 +7,12 @@ import (
 )
 
 func sysProcAttr(attr *ProcAttr, pidfd *int) *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Setsid: attr.Setsid, Setpgid: attr.Setpgid && !attr.Setsid, Pgid: attr.Pgid, PidFD: pidfd}
+	return &syscall.SysProcAttr{Setsid: attr.Setsid, Setpgid: attr.Setpgid && !attr.Setsid, Pgid: attr.Pgid, PidFD: pidfd,
+		Credential: credential(attr.Credential), Pdeathsig: attr.Pdeathsig}
 }
+
+// fallbackPdeathsig says whether syscall.ForkExec can set Pdeathsig here.
+const fallbackPdeathsig = true
 
 // waitFd returns a descriptor that is readable once the child has exited
 // (its pidfd), or -1 if it has been reaped already. Without a pidfd (a

@@ -5,7 +5,10 @@ package inherit
 import "syscall"
 
 func sysProcAttr(attr *ProcAttr, pidfd *int) *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Setsid: attr.Setsid, Setpgid: attr.Setpgid && !attr.Setsid, Pgid: attr.Pgid}
+	sys := &syscall.SysProcAttr{Setsid: attr.Setsid, Setpgid: attr.Setpgid && !attr.Setsid, Pgid: attr.Pgid,
+		Credential: credential(attr.Credential)}
+	setPdeathsig(sys, attr.Pdeathsig)
+	return sys
 }
 
 // waitFd returns a descriptor that is readable once the child has exited,

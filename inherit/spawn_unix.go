@@ -38,6 +38,9 @@ func StartProcess(path string, argv []string, attr *ProcAttr) (*Process, error) 
 	if err := checkOpen(files, pass); err != nil {
 		return nil, err
 	}
+	if err := checkAttr(attr); err != nil {
+		return nil, err
+	}
 	if len(argv) == 0 {
 		argv = []string{path}
 	}
@@ -47,7 +50,49 @@ func StartProcess(path string, argv []string, attr *ProcAttr) (*Process, error) 
 	if attr.PidEnv != "" {
 		return nil, &fs.PathError{Op: "spawn", Path: attr.PidEnv, Err: syscall.ENOSYS}
 	}
+	if attr.Umask != nil {
+		return nil, &fs.PathError{Op: "spawn", Path: "umask", Err: syscall.ENOSYS}
+	}
+	if len(attr.Rlimits) > 0 {
+		return nil, &fs.PathError{Op: "spawn", Path: "rlimits", Err: syscall.ENOSYS}
+	}
+	if attr.Pdeathsig != 0 && !fallbackPdeathsig {
+		return nil, &fs.PathError{Op: "spawn", Path: "pdeathsig", Err: syscall.ENOSYS}
+	}
 	return startForkExec(path, argv, attr, files, pass)
+}
+
+// checkAttr checks the options that a child could only report as its
+// own failure.
+func checkAttr(attr *ProcAttr) error {
+	if attr.Umask != nil && (*attr.Umask < 0 || *attr.Umask > 0o777) {
+		return &fs.PathError{Op: "spawn", Path: "umask " + strconv.Itoa(*attr.Umask), Err: syscall.EINVAL}
+	}
+	if attr.Pdeathsig < 0 || attr.Pdeathsig >= 65 {
+		return &fs.PathError{Op: "spawn", Path: "pdeathsig " + strconv.Itoa(int(attr.Pdeathsig)), Err: syscall.EINVAL}
+	}
+	for _, r := range attr.Rlimits {
+		if r.Resource < 0 || r.Cur > r.Max {
+			return &fs.PathError{Op: "spawn", Path: "rlimit " + strconv.Itoa(r.Resource), Err: syscall.EINVAL}
+		}
+	}
+	return nil
+}
+
+// credential is c as syscall.ForkExec takes it: an ID that is not to
+// change is the process's own.
+func credential(c *Credential) *syscall.Credential {
+	if c == nil {
+		return nil
+	}
+	sc := &syscall.Credential{Uid: uint32(os.Getuid()), Gid: uint32(os.Getgid()), Groups: c.Groups, NoSetGroups: !c.SetGroups}
+	if c.SetUid {
+		sc.Uid = c.Uid
+	}
+	if c.SetGid {
+		sc.Gid = c.Gid
+	}
+	return sc
 }
 
 // passFds returns the pass descriptors that Files does not already give
@@ -324,3 +369,9 @@ func (p *Process) Release() {
 		p.doneR = -1
 	}
 }
+
+// ExitFd returns a descriptor that becomes readable once the child has
+// exited (its pidfd, or a reaper goroutine's pipe), for waiting on it
+// together with other descriptors, or -1 if it has been reaped already.
+// It belongs to the Process: do not close it.
+func (p *Process) ExitFd() (int, error) { return p.waitFd() }

@@ -76,10 +76,31 @@ type childArgs struct {
 	rlim     *unix.Rlimit // RLIMIT_NOFILE to restore, or nil
 	pidEnv   *byte        // where the child writes its pid's digits (PidEnv), or nil
 
+	// The options of ProcAttr that the child applies itself.
+	umask      int // -1: leave it
+	rlimits    []childRlimit
+	sigdfl     bool // RestoreSignals
+	setgroups  bool
+	groups     []uint32 // never empty: a valid pointer for setgroups
+	ngroups    uintptr
+	setgid     bool
+	gid        uintptr
+	setuid     bool
+	uid        uintptr
+	pdeathsig  uintptr
+	ppid       uintptr
+	sigactDflt [4]uint64 // a struct sigaction with SIG_DFL, no flags, no mask
+
 	// clone3 is set when the child is cloned with CLONE_CLEAR_SIGHAND;
 	// it then sets sigmask, the parent thread's signal mask, itself.
 	clone3  bool
 	sigmask unix.Sigset_t
+}
+
+// childRlimit is one limit for the child to set.
+type childRlimit struct {
+	resource uintptr
+	lim      unix.Rlimit
 }
 
 // cloneArgs is the kernel's struct clone_args, as far as
@@ -118,10 +139,18 @@ const (
 	stepDup
 	stepCloseRange
 	stepPassFd
+	stepSignals
+	stepSetrlimit
+	stepSetgroups
+	stepSetgid
+	stepSetuid
+	stepPdeathsig
 )
 
 var stepNames = [...]string{stepExec: "exec", stepChdir: "chdir", stepSetsid: "setsid",
-	stepSetpgid: "setpgid", stepDup: "dup", stepCloseRange: "close_range", stepPassFd: "pass_fds"}
+	stepSetpgid: "setpgid", stepDup: "dup", stepCloseRange: "close_range", stepPassFd: "pass_fds",
+	stepSignals: "restore_signals", stepSetrlimit: "setrlimit", stepSetgroups: "setgroups", stepSetgid: "setgid",
+	stepSetuid: "setuid", stepPdeathsig: "pdeathsig"}
 
 // vforkUsable reports, once, whether this kernel has what the fast path
 // needs: close_range (Linux 5.9) and a seccomp policy that allows it.
@@ -145,6 +174,31 @@ func startFast(path string, argv []string, attr *ProcAttr, files, pass []int) (p
 		pgid:     uintptr(attr.Pgid),
 		closeFds: !attr.InheritFds,
 		rlim:     origNofile(),
+		umask:    -1,
+		sigdfl:   attr.RestoreSignals,
+	}
+	if attr.Umask != nil {
+		a.umask = *attr.Umask
+	}
+	if len(attr.Rlimits) > 0 {
+		a.rlimits = make([]childRlimit, len(attr.Rlimits))
+		for i, r := range attr.Rlimits {
+			a.rlimits[i] = childRlimit{uintptr(r.Resource), unix.Rlimit{Cur: r.Cur, Max: r.Max}}
+			if r.Resource == unix.RLIMIT_NOFILE {
+				a.rlim = nil // the script's limit, not the one the process started with
+			}
+		}
+	}
+	if c := attr.Credential; c != nil {
+		a.setgroups, a.groups, a.ngroups = c.SetGroups, c.Groups, uintptr(len(c.Groups))
+		if len(a.groups) == 0 {
+			a.groups = make([]uint32, 1)
+		}
+		a.setgid, a.gid = c.SetGid, uintptr(c.Gid)
+		a.setuid, a.uid = c.SetUid, uintptr(c.Uid)
+	}
+	if attr.Pdeathsig != 0 {
+		a.pdeathsig, a.ppid = uintptr(attr.Pdeathsig), uintptr(os.Getpid())
 	}
 	if a.argv0, err = syscall.BytePtrFromString(path); err != nil {
 		return nil, true, &fs.PathError{Op: "exec", Path: path, Err: err}
@@ -301,6 +355,19 @@ func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err
 			goto childerror
 		}
 	}
+	if a.sigdfl {
+		// restore_signals: what the process ignores, SIGPIPE and SIGXFSZ
+		// above all, is not ignored by the new program, while every
+		// signal is still blocked.
+		if _, _, err1 = syscall.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(unix.SIGPIPE), uintptr(unsafe.Pointer(&a.sigactDflt)), 0, 8, 0, 0); err1 != 0 {
+			step = stepSignals
+			goto childerror
+		}
+		if _, _, err1 = syscall.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(unix.SIGXFSZ), uintptr(unsafe.Pointer(&a.sigactDflt)), 0, 8, 0, 0); err1 != 0 {
+			step = stepSignals
+			goto childerror
+		}
+	}
 	if a.clone3 {
 		// The handlers are the defaults already: unblock what the
 		// parent thread had unblocked.
@@ -389,6 +456,49 @@ func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err
 		for ; pn > 0; pn-- {
 			*(*byte)(unsafe.Add(unsafe.Pointer(a.pidEnv), pn-1)) = byte('0' + pv%10)
 			pv /= 10
+		}
+	}
+
+	if a.umask >= 0 {
+		syscall.RawSyscall(unix.SYS_UMASK, uintptr(a.umask), 0, 0)
+	}
+	// Limits before the user changes: raising one needs privilege.
+	for i = 0; i < len(a.rlimits); i++ {
+		if _, _, err1 = syscall.RawSyscall6(unix.SYS_PRLIMIT64, 0, a.rlimits[i].resource, uintptr(unsafe.Pointer(&a.rlimits[i].lim)), 0, 0, 0); err1 != 0 {
+			step = stepSetrlimit
+			goto childerror
+		}
+	}
+	// Groups, then the group, then the user: each needs the privilege
+	// the next one gives up.
+	if a.setgroups {
+		if _, _, err1 = syscall.RawSyscall(unix.SYS_SETGROUPS, a.ngroups, uintptr(unsafe.Pointer(&a.groups[0])), 0); err1 != 0 {
+			step = stepSetgroups
+			goto childerror
+		}
+	}
+	if a.setgid {
+		if _, _, err1 = syscall.RawSyscall(unix.SYS_SETGID, a.gid, 0, 0); err1 != 0 {
+			step = stepSetgid
+			goto childerror
+		}
+	}
+	if a.setuid {
+		if _, _, err1 = syscall.RawSyscall(unix.SYS_SETUID, a.uid, 0, 0); err1 != 0 {
+			step = stepSetuid
+			goto childerror
+		}
+	}
+	// After the credentials, whose change clears it. If the parent died
+	// before it was set, nothing would send it: send it now (prctl(2)).
+	if a.pdeathsig != 0 {
+		if _, _, err1 = syscall.RawSyscall(unix.SYS_PRCTL, unix.PR_SET_PDEATHSIG, a.pdeathsig, 0); err1 != 0 {
+			step = stepPdeathsig
+			goto childerror
+		}
+		if pv, _, _ = syscall.RawSyscall(unix.SYS_GETPPID, 0, 0, 0); pv != a.ppid {
+			pv, _, _ = syscall.RawSyscall(unix.SYS_GETPID, 0, 0, 0)
+			syscall.RawSyscall(unix.SYS_KILL, pv, a.pdeathsig, 0)
 		}
 	}
 

@@ -31,3 +31,6 @@ func (p *Process) SignalGroup(sig syscall.Signal) error { return unsupported("ki
 
 // Release does nothing on Windows.
 func (p *Process) Release() {}
+
+// ExitFd is not supported on Windows yet.
+func (p *Process) ExitFd() (int, error) { return -1, unsupported("wait") }

@@ -238,6 +238,17 @@ var escapeCases = []struct {
 	{"kill own group", `return os.kill(0, 0)`},
 	{"kill a reaped child", `local sp = require("subprocess") local p = sp.Popen({"/usr/bin/env"}, {stdout = sp.DEVNULL}) p:wait() return os.kill(p.pid, 0)`},
 	{"exec an allowed program", `return os.exec({"/usr/bin/env"})`},
+	// A child under another identity, or with more than the host has: a
+	// host that runs as root must not lend a plugin root's powers.
+	{"child as root", `local sp = require("subprocess") return sp.Popen({"/usr/bin/env"}, {user = 0, stdout = sp.DEVNULL})`},
+	{"child as another user", `local sp = require("subprocess") return sp.Popen({"/usr/bin/env"}, {user = "nobody", stdout = sp.DEVNULL})`},
+	{"child in group 0", `local sp = require("subprocess") return sp.Popen({"/usr/bin/env"}, {group = 0, stdout = sp.DEVNULL})`},
+	{"child with extra groups", `local sp = require("subprocess") return sp.Popen({"/usr/bin/env"}, {extra_groups = {0}, stdout = sp.DEVNULL})`},
+	{"child with its groups dropped", `local sp = require("subprocess") return sp.Popen({"/usr/bin/env"}, {extra_groups = {}, stdout = sp.DEVNULL})`},
+	{"run as root", `local sp = require("subprocess") return sp.run({"/usr/bin/env"}, {user = 0, capture_output = true})`},
+	{"user lookup tells who exists", `local sp = require("subprocess") local p, msg = sp.Popen({"/usr/bin/env"}, {user = "no-such-user-here"}) return p or not msg:find("user/group: operation not permitted", 1, true)`},
+	{"child nofile above the host's", `local sp = require("subprocess") return sp.Popen({"/usr/bin/env"}, {rlimits = {nofile = {16, 1e9}}, stdout = sp.DEVNULL})`},
+	{"child nofile unlimited", `local sp = require("subprocess") return sp.Popen({"/usr/bin/env"}, {rlimits = {nofile = "unlimited"}, stdout = sp.DEVNULL})`},
 	{"getenv", `return os.getenv("SAFESH_SECRET")`},
 	{"setenv", `return os.setenv and os.setenv("SAFESH_SECRET", "changed")`},
 	{"debug getinfo", `return debug.getinfo`},

@@ -61,3 +61,7 @@ func (allowAll) Environ() []string { return os.Environ() }
 func (allowAll) Signal(int, bool) error { return nil }
 
 func (allowAll) ReplaceProcess(string) error { return nil }
+
+func (allowAll) ChildCredential() error { return nil }
+
+func (allowAll) ChildRlimit(string, inherit.Rlimit) error { return nil }

@@ -267,6 +267,24 @@ func (g *Grants) Signal(pid int, child bool) error {
 	return &DeniedError{Op: "kill", Target: "pid " + strconv.Itoa(pid), Reason: "not a child of this runtime", Errno: syscall.EPERM}
 }
 
+// ChildCredential is refused: which user and groups a child runs as is
+// the host's to say, and a host that runs as root would otherwise lend a
+// script any identity on the system.
+func (g *Grants) ChildCredential() error {
+	return &DeniedError{Op: "spawn", Target: "user/group", Reason: "a child's user and groups are the host's", Errno: syscall.EPERM}
+}
+
+// ChildRlimit allows only a limit within the process's own hard limit:
+// a child may be given less than the host has, never more, even when the
+// host is privileged enough to raise it.
+func (g *Grants) ChildRlimit(name string, lim inherit.Rlimit) error {
+	hard, ok := inherit.HardLimit(lim.Resource)
+	if !ok || lim.Cur > hard || lim.Max > hard {
+		return &DeniedError{Op: "spawn", Target: "rlimits." + name, Reason: "above the host's own hard limit", Errno: syscall.EPERM}
+	}
+	return nil
+}
+
 // ReplaceProcess is refused: the process is the host's.
 func (g *Grants) ReplaceProcess(path string) error {
 	return &DeniedError{Op: "exec", Target: path, Reason: "os.exec replaces the host's process: not in a restricted runtime", Errno: syscall.EPERM}

@@ -114,6 +114,12 @@ type Policy interface {
 	// (or, if negative, the process group) pid; child says whether it is
 	// one of the runtime's children.
 	Signal(pid int, child bool) error
+	// ChildCredential returns nil if a script may start a child as
+	// another user or group (user, group, extra_groups).
+	ChildCredential() error
+	// ChildRlimit returns nil if a script may start a child with the
+	// resource limit lim (rlimits), whose resource is called name.
+	ChildRlimit(name string, lim inherit.Rlimit) error
 	// ReplaceProcess returns nil if a script may replace the whole
 	// process with the program at path (os.exec).
 	ReplaceProcess(path string) error

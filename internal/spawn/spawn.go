@@ -83,6 +83,32 @@ type Spec struct {
 	// ProcessGroup puts the child in a process group (process_group): its
 	// own when *ProcessGroup is 0, else the existing group of that id.
 	ProcessGroup *int
+	// Umask, when set, is the child's umask (umask).
+	Umask *int
+	// Rlimits are resource limits for the child only (rlimits), each
+	// named as RlimitNames has it; the policy may refuse one
+	// (policy.Policy.ChildRlimit).
+	Rlimits []NamedRlimit
+	// Pdeathsig is the signal the child gets when the thread that started
+	// it dies (pdeathsig), or 0.
+	Pdeathsig syscall.Signal
+	// KeepSignals leaves SIGPIPE and SIGXFSZ ignored in the child if the
+	// process ignores them (restore_signals = false); by default they are
+	// reset to their default action.
+	KeepSignals bool
+	// User, Group and ExtraGroups (when SetExtraGroups) are who the child
+	// runs as: names or decimal IDs, resolved in the parent (user, group,
+	// extra_groups); "" leaves the user or group as it is. See
+	// credential for the defaults a privileged parent gets.
+	User, Group    string
+	ExtraGroups    []string
+	SetExtraGroups bool
+}
+
+// NamedRlimit is a limit of Spec.Rlimits, with the name the script gave.
+type NamedRlimit struct {
+	Name string
+	inherit.Rlimit
 }
 
 // ListenFd is one socket of Spec.ListenFds, and the name the child sees
@@ -119,6 +145,24 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 	path, err := program(st, s)
 	if err != nil {
 		return nil, err
+	}
+	if s.User != "" || s.Group != "" || s.SetExtraGroups {
+		// Before any lookup: a refused script learns nothing of the
+		// password database.
+		if err := st.Policy.ChildCredential(); err != nil {
+			return nil, err
+		}
+	}
+	cred, err := credential(s)
+	if err != nil {
+		return nil, err
+	}
+	var rlimits []inherit.Rlimit
+	for _, r := range s.Rlimits {
+		if err := st.Policy.ChildRlimit(r.Name, r.Rlimit); err != nil {
+			return nil, err
+		}
+		rlimits = append(rlimits, r.Rlimit)
 	}
 	if err := st.ReserveChild(); err != nil {
 		return nil, err
@@ -213,6 +257,12 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 		Setsid:     s.NewSession,
 		Setpgid:    s.ProcessGroup != nil,
 		Pgid:       pgid(s.ProcessGroup),
+
+		Umask:          s.Umask,
+		Rlimits:        rlimits,
+		Pdeathsig:      s.Pdeathsig,
+		RestoreSignals: !s.KeepSignals,
+		Credential:     cred,
 	})
 	if err != nil {
 		return fail(path.named(err))
@@ -452,4 +502,13 @@ func (c *Child) Kill() {
 	c.SignalTree(syscall.SIGKILL)
 	c.p.Wait(-1, -1)
 	c.reaped()
+}
+
+// ExitFd returns a descriptor that becomes readable once the child has
+// exited, or -1 once it has been reaped (see inherit.Process.ExitFd).
+func (c *Child) ExitFd() (int, error) {
+	if c.done {
+		return -1, nil
+	}
+	return c.p.ExitFd()
 }

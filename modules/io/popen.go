@@ -14,11 +14,17 @@ import (
 // file, and the runtime's other streams; the child gets descriptors 0, 1
 // and 2 and nothing else. Closing the file waits for the child and
 // returns true, "exit", status (or true, "signal", number): true first,
-// as in Lua 5.1, then what Lua 5.2 adds.
+// as in Lua 5.1, then what Lua 5.2 adds. An options table after the mode
+// takes the child options of subprocess.Popen that concern the child's
+// process image (spawn.ChildOptions: cwd, env, env_extra, umask, rlimits,
+// user, ...).
 func (l *lib) ioPopen(L *lua.LState) int {
 	prog := luaargs.CheckString(L, 1)
 	mode := luaargs.CheckOption(L, 2, "r", "r", "w")
 	s := &spawn.Spec{Program: "/bin/sh", Argv: []string{"sh", "-c", prog}}
+	if L.Get(3) != lua.LNil {
+		spawn.ParseChildOptions(L, l.st, 3, luaargs.CheckOptions(L, 3, spawn.ChildOptions...), s)
+	}
 	end := 1 // the child's descriptor the file is connected to
 	if mode == "w" {
 		end = 0

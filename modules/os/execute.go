@@ -15,7 +15,9 @@ import (
 // (128+N when killed by signal N, as a shell reports it), then "exit" or
 // "signal" and the status or signal number, as Lua 5.2 adds. With no
 // command it returns 1 if a shell is available, 0 if not. A shell that
-// cannot be started gives nil, message, errno.
+// cannot be started gives nil, message, errno. An options table after the
+// command takes the child options of subprocess.Popen that concern the
+// child's process image (spawn.ChildOptions).
 func (l *lib) execute(L *lua.LState) int {
 	if L.Get(1) == lua.LNil {
 		ok := 0
@@ -26,7 +28,11 @@ func (l *lib) execute(L *lua.LState) int {
 		return 1
 	}
 	cmd := luaargs.CheckString(L, 1)
-	c, err := spawn.Start(l.st, &spawn.Spec{Program: "/bin/sh", Argv: []string{"sh", "-c", cmd}})
+	s := &spawn.Spec{Program: "/bin/sh", Argv: []string{"sh", "-c", cmd}}
+	if L.Get(2) != lua.LNil {
+		spawn.ParseChildOptions(L, l.st, 2, luaargs.CheckOptions(L, 2, spawn.ChildOptions...), s)
+	}
+	c, err := spawn.Start(l.st, s)
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}

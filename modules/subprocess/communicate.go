@@ -148,15 +148,46 @@ func (pr *Proc) pump(input []byte, left func() time.Duration) (bool, error) {
 	if stdout != nil || stderr != nil {
 		hot = make([]byte, hotSize)
 	}
-	fds := make([]inherit.PollFd, 3)
+	// With wait_delay, the child's exit is watched too: once it has
+	// exited, the pipes are read for at most the delay more (a grandchild
+	// may hold them open), then closed.
+	exitFd, closeBy := -1, time.Time{}
+	if pr.waitDelay >= 0 && pr.Child != nil {
+		fd, err := pr.ExitFd()
+		if err != nil {
+			return false, err
+		}
+		exitFd = fd
+		if fd < 0 { // reaped already
+			closeBy = time.Now().Add(pr.waitDelay)
+		}
+	}
+	fds := make([]inherit.PollFd, 4)
 	for stdin != nil || stdout != nil || stderr != nil {
 		fds[0], fds[1], fds[2] = inherit.PollFd{Fd: fdOf(stdin), Write: true}, inherit.PollFd{Fd: fdOf(stdout)}, inherit.PollFd{Fd: fdOf(stderr)}
-		r, err := pr.st.Poll(fds, left())
+		fds[3] = inherit.PollFd{Fd: exitFd}
+		wait, delayed := left(), false
+		if !closeBy.IsZero() {
+			if d := max(time.Until(closeBy), 0); wait < 0 || d <= wait {
+				wait, delayed = d, true
+			}
+		}
+		r, err := pr.st.Poll(fds, wait)
 		if err != nil {
 			return false, err
 		}
 		if r == inherit.TimedOut {
+			if delayed {
+				pr.drain()
+				return true, nil
+			}
 			return false, nil
+		}
+		if fds[3].Ready {
+			if _, err := pr.Poll(); err != nil {
+				return false, err
+			}
+			exitFd, closeBy = -1, time.Now().Add(pr.waitDelay)
 		}
 		if fds[0].Ready {
 			n, err := inherit.Write(stdin.Fd(), input[pr.inputSent:])

@@ -14,7 +14,8 @@ import (
 
 // pipelineOptions are the options pipeline takes: run's, without shell
 // (each stage that is a string runs under /bin/sh).
-var pipelineOptions = slices.DeleteFunc(slices.Clone(runOptions), func(s string) bool { return s == "shell" })
+// wait_delay is not one: its pump watches one child's exit.
+var pipelineOptions = slices.DeleteFunc(slices.Clone(runOptions), func(s string) bool { return s == "shell" || s == "wait_delay" })
 
 // pipeline implements subprocess.pipeline(list [, opts]): each stage's
 // standard output is the next one's standard input, through a pipe that
@@ -113,7 +114,7 @@ func (l *lib) pipeline(L *lua.LState) int {
 
 	// One pump over the first stage's stdin, the last one's stdout, and
 	// the shared stderr.
-	io := &Proc{st: l.st}
+	io := &Proc{st: l.st, waitDelay: -1}
 	io.files[0] = procs[0].files[0]
 	io.files[1] = procs[n-1].files[1]
 	if errR >= 0 {

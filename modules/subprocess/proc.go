@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"syscall"
+	"time"
 
 	"github.com/safesh/safesh/internal/luaargs"
 	"github.com/safesh/safesh/internal/luaerr"
@@ -22,11 +23,12 @@ type Proc struct {
 	// What communicate has read so far, kept across a timeout.
 	out, errOut collector
 	inputSent   int
+	waitDelay   time.Duration // wait_delay, or negative
 }
 
 // newProc wraps a started child for Lua.
 func (l *lib) newProc(L *lua.LState, s *spec, c *spawn.Child) *lua.LUserData {
-	pr := &Proc{Child: c, st: l.st, args: s.args}
+	pr := &Proc{Child: c, st: l.st, args: s.args, waitDelay: s.waitDelay}
 	names := [3]string{"stdin", "stdout", "stderr"}
 	for i, fd := range c.Pipes {
 		if fd >= 0 {

@@ -85,6 +85,10 @@ func (l *lib) runSpec(L *lua.LState, s *spec, e extras) (*result, error) {
 // interruption), and drops its pipes.
 func (pr *Proc) kill() {
 	pr.Kill()
+	if pr.waitDelay > 0 {
+		// wait_delay: what a grandchild still writes, for that long.
+		pr.pump(nil, remaining(pr.waitDelay))
+	}
 	pr.drain()
 }
 

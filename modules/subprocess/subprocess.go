@@ -103,7 +103,7 @@ func Loader(L *lua.LState) int {
 
 // popenOptions are the options Popen takes; runOptions adds run's.
 var (
-	popenOptions = []string{"stdin", "stdout", "stderr", "pass_fds", "fds", "listen_fds", "close_fds", "cwd", "env", "env_extra", "process_group", "start_new_session", "shell"}
+	popenOptions = append([]string{"stdin", "stdout", "stderr", "pass_fds", "fds", "listen_fds", "close_fds", "shell", "wait_delay"}, spawn.ChildOptions...)
 	runOptions   = append(slices.Clone(popenOptions), "input", "capture_output", "timeout", "check")
 )
 
@@ -112,6 +112,9 @@ type spec struct {
 	spawn.Spec
 	args   lua.LValue // as given, for proc.args and messages
 	denied error      // a descriptor the script may not use, reported by start
+	// waitDelay bounds how long communicate reads pipes once the child
+	// has exited (wait_delay); negative: until end of file.
+	waitDelay time.Duration
 }
 
 // parseSpec reads args (at stack index argn) and the options table (at
@@ -249,34 +252,8 @@ func (l *lib) parseOpts(L *lua.LState, optn int, allowed []string) (*spec, *lua.
 		}
 	}
 	s.InheritFds = !optBool(L, opts, optn, "close_fds", true)
-	s.NewSession = optBool(L, opts, optn, "start_new_session", false)
-	if v := opts.RawGetString("cwd"); v != lua.LNil {
-		cwd, ok := v.(lua.LString)
-		if !ok {
-			luaargs.ArgError(L, optn, "cwd: string expected, got "+v.Type().String())
-		}
-		s.Dir = string(cwd)
-	}
-	if v := opts.RawGetString("env"); v != lua.LNil {
-		s.Env = luaargs.CheckEnv(L, optn, "env", v)
-	}
-	if v := opts.RawGetString("env_extra"); v != lua.LNil {
-		// Merged over env, or over the environment the script sees.
-		extra := luaargs.CheckEnv(L, optn, "env_extra", v)
-		base := s.Env
-		if base == nil {
-			base = l.st.Policy.Environ()
-		}
-		s.Env = mergeEnv(base, extra)
-	}
-	if v := opts.RawGetString("process_group"); v != lua.LNil {
-		n, ok := v.(lua.LNumber)
-		if !ok || n < 0 || float64(n) != float64(int(n)) {
-			luaargs.ArgError(L, optn, "process_group: 0 or a process group id expected")
-		}
-		g := int(n)
-		s.ProcessGroup = &g
-	}
+	spawn.ParseChildOptions(L, l.st, optn, opts, &s.Spec)
+	s.waitDelay = optSeconds(L, opts.RawGetString("wait_delay"), optn, "wait_delay")
 	return s, opts
 }
 
@@ -313,20 +290,4 @@ func (l *lib) start(s *spec) (*spawn.Child, error) {
 		return nil, s.denied
 	}
 	return spawn.Start(l.st, &s.Spec)
-}
-
-// mergeEnv returns base with the variables of extra set over it.
-func mergeEnv(base, extra []string) []string {
-	set := map[string]bool{}
-	for _, kv := range extra {
-		name, _, _ := strings.Cut(kv, "=")
-		set[name] = true
-	}
-	out := make([]string, 0, len(base)+len(extra))
-	for _, kv := range base {
-		if name, _, _ := strings.Cut(kv, "="); !set[name] {
-			out = append(out, kv)
-		}
-	}
-	return append(out, extra...)
 }
