@@ -67,3 +67,55 @@ func TestFsWorkloadsRun(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkTable runs each row of issue 17's table (TableRows) as a Go
+// benchmark: the Lua loop in a safesh runtime in this process, and, for
+// the descriptor calls, the raw x/sys loop beside it. go run ./bench/table
+// runs the same rows as whole processes against CPython.
+func BenchmarkTable(b *testing.B) {
+	dir := b.TempDir()
+	for _, r := range TableRows {
+		name := strings.ReplaceAll(r.Name, " ", "_")
+		b.Run(name+"/lua", func(b *testing.B) {
+			if r.Bytes > 0 {
+				b.SetBytes(r.Bytes)
+			}
+			if _, err := RunLua(r.Workload, b.N, dir); err != nil {
+				b.Fatal(err)
+			}
+		})
+		if r.Ref == "Go" {
+			b.Run(name+"/go", func(b *testing.B) {
+				if _, err := RunGo(r.Workload, b.N, dir); err != nil {
+					b.Fatal(err)
+				}
+			})
+		}
+	}
+}
+
+// TestTableRowsRun runs every row of the table once in each form at a
+// small count, as whole processes where python3 is installed, so that the
+// rows cannot rot; the 1 GiB reads run in-process only.
+func TestTableRowsRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads 1 GiB twice")
+	}
+	dir := t.TempDir()
+	python, _ := exec.LookPath("python3")
+	for i, r := range TableRows {
+		if _, err := RunLua(r.Workload, 1, dir); err != nil {
+			t.Errorf("%s: %v", r.Name, err)
+		}
+		if python == "" || r.Bytes > 0 {
+			continue
+		}
+		_, py, err := WriteRowPrograms(r, i, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := RunProcess([]string{python, py}, 2, false); err != nil {
+			t.Errorf("%s: python3: %v", r.Name, err)
+		}
+	}
+}

@@ -1,4 +1,4 @@
-//go:build (linux && (386 || amd64 || arm || arm64 || loong64 || riscv64 || s390x)) || darwin || dragonfly || freebsd || netbsd || openbsd
+//go:build darwin || dragonfly || freebsd || netbsd || openbsd
 
 // This file implements setCloexec for platforms with ioctl FIOCLEX and
 // FIONCLEX: one system call, whatever the other descriptor flags are.

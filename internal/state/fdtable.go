@@ -4,6 +4,7 @@ import (
 	"errors"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/safesh/safesh/inherit"
@@ -29,14 +30,15 @@ type Owner interface {
 // allocation.
 type FdTable struct {
 	mu      sync.Mutex
-	entries []fdEntry // indexed by descriptor number
-	n       int       // entries in use
-	dropped []dropped // owners whose script objects were collected
-	dropErr error     // what releasing them could not flush, until ReleaseDropped
-	closed  bool      // CloseAll has run: nothing is dropped any more
-	flush   []Owner   // FlushAll's scratch list
-	max     int       // the most descriptors the scripts may own; 0: no limit
-	maxName string    // the limit's name, for the error
+	entries []fdEntry   // indexed by descriptor number
+	n       int         // entries in use
+	dropped []dropped   // owners whose script objects were collected
+	pending atomic.Bool // len(dropped) > 0, for a check without the lock
+	dropErr error       // what releasing them could not flush, until ReleaseDropped
+	closed  bool        // CloseAll has run: nothing is dropped any more
+	flush   []Owner     // FlushAll's scratch list
+	max     int         // the most descriptors the scripts may own; 0: no limit
+	maxName string      // the limit's name, for the error
 }
 
 // dropped is an owner whose script object was collected, and the
@@ -225,6 +227,7 @@ func (t *FdTable) CloseAll() error {
 	t.entries = make([]fdEntry, 64)
 	t.n = 0
 	t.dropped = nil
+	t.pending.Store(false)
 	t.closed = true
 	t.mu.Unlock()
 	var errs []error
@@ -260,6 +263,7 @@ func (d dropped) queue() {
 	t.mu.Lock()
 	if !t.closed {
 		t.dropped = append(t.dropped, d)
+		t.pending.Store(true)
 	}
 	t.mu.Unlock()
 }
@@ -280,13 +284,16 @@ func (t *FdTable) ReleaseDropped() error {
 }
 
 func (t *FdTable) releaseDropped() {
-	t.mu.Lock()
-	if len(t.dropped) == 0 {
-		t.mu.Unlock()
+	// Every call that adds a descriptor comes here first: the common
+	// case, nothing dropped, takes no lock. One queued meanwhile waits
+	// for the next call.
+	if !t.pending.Load() {
 		return
 	}
+	t.mu.Lock()
 	queue := t.dropped
 	t.dropped = nil
+	t.pending.Store(false)
 	t.mu.Unlock()
 	var errs []error
 	var later []dropped
@@ -318,6 +325,7 @@ func (t *FdTable) releaseDropped() {
 	}
 	t.mu.Lock()
 	t.dropped = append(t.dropped, later...)
+	t.pending.Store(len(t.dropped) > 0)
 	if len(errs) > 0 {
 		t.dropErr = errors.Join(append([]error{t.dropErr}, errs...)...)
 	}

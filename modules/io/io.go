@@ -324,11 +324,11 @@ func (l *lib) readFormat(L *lua.LState, f *File, format lua.LValue, n int) int {
 			luaargs.ArgError(L, n, "invalid format")
 		}
 		var p []byte
-		var ok bool
-		p, ok, err = f.readN(count)
+		var own, ok bool
+		p, own, ok, err = f.readN(count)
 		if err == nil {
 			if ok {
-				L.Push(lua.LString(string(p)))
+				L.Push(ownedString(p, own))
 			} else {
 				L.Push(lua.LNil)
 			}
@@ -354,7 +354,7 @@ func (l *lib) readFormat(L *lua.LState, f *File, format lua.LValue, n int) int {
 			var all []byte
 			all, err = f.readAll()
 			if err == nil {
-				L.Push(lua.LString(string(all)))
+				L.Push(ownedString(all, true))
 			}
 		case s != "" && s[0] == 'n':
 			var num float64

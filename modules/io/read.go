@@ -5,10 +5,10 @@ import (
 	"errors"
 	goio "io"
 	"math"
-	"slices"
 	"strconv"
 
 	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/strmem"
 )
 
 // readLine returns the next line without its newline (with it, if keep is
@@ -66,9 +66,7 @@ func (f *file) readAll() ([]byte, error) {
 			if e := f.st.Meter.Alloc(int64(len(out) + chunk)); e != nil {
 				return out, e // the limit ends the chunk
 			}
-			grown := make([]byte, len(out), len(out)+chunk)
-			copy(grown, out)
-			out = grown
+			out = strmem.Grow(out, chunk)
 		}
 		n, err := f.rawRead(out[len(out):cap(out)])
 		out = out[:len(out)+n]
@@ -107,26 +105,31 @@ const readChunk = 64 << 10
 
 // readN returns up to n bytes, fewer only at end of file, and false when
 // nothing at all was left. Like C's fread, it waits for all n on a pipe.
-func (f *file) readN(n int) ([]byte, bool, error) {
+// The bytes are f's read buffer (valid until the next read), or, when
+// own is set, memory of their own that nothing else refers to: the
+// caller may make them a string without a copy.
+func (f *file) readN(n int) (p []byte, own, ok bool, err error) {
 	if n == 0 {
 		// Lua 5.1: read(0) tests for end of file.
 		if f.r < f.w {
-			return []byte{}, true, nil
+			return []byte{}, false, true, nil
 		}
 		more, err := f.fill()
-		return []byte{}, more, err
+		return []byte{}, false, more, err
 	}
 	if f.w-f.r >= n {
 		p := f.rbuf[f.r : f.r+n]
 		f.r += n
-		return p, true, nil
+		return p, false, true, nil
 	}
 	// Room for what is asked grows with what arrives, as C Lua's buffer
 	// does: a count far beyond the data (read(2^40)) must not allocate it.
-	out := make([]byte, 0, min(n, readChunk))
+	// The memory is the string's own (strmem): a read goes straight
+	// into it, and it is not zeroed first.
+	out := strmem.Make(min(n, readChunk))[:0]
 	for len(out) < n {
 		if len(out) == cap(out) {
-			out = slices.Grow(out, min(n-len(out), cap(out)))
+			out = strmem.Grow(out, min(n-len(out), cap(out)))
 		}
 		room := out[len(out):min(cap(out), n)]
 		if f.r == f.w {
@@ -135,7 +138,7 @@ func (f *file) readN(n int) ([]byte, bool, error) {
 				k, err := f.rawRead(room)
 				out = out[:len(out)+k]
 				if err != nil {
-					return out, len(out) > 0, err
+					return out, true, len(out) > 0, err
 				}
 				if k == 0 {
 					break
@@ -144,7 +147,7 @@ func (f *file) readN(n int) ([]byte, bool, error) {
 			}
 			more, err := f.fill()
 			if err != nil {
-				return out, len(out) > 0, err
+				return out, true, len(out) > 0, err
 			}
 			if !more {
 				break
@@ -154,7 +157,7 @@ func (f *file) readN(n int) ([]byte, bool, error) {
 		out = out[:len(out)+k]
 		f.r += k
 	}
-	return out, len(out) > 0, nil
+	return out, true, len(out) > 0, nil
 }
 
 // peek returns the next byte without consuming it, and false at end of

@@ -41,6 +41,7 @@ import (
 	"github.com/safesh/safesh/internal/luaargs"
 	"github.com/safesh/safesh/internal/luaerr"
 	"github.com/safesh/safesh/internal/state"
+	"github.com/safesh/safesh/internal/strmem"
 	iomod "github.com/safesh/safesh/modules/io"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -49,6 +50,7 @@ import (
 type lib struct {
 	st     *state.State
 	buf    []byte      // os.read's buffer for reads of up to 64 KiB
+	filled bool        // os.read's last read of 4 KiB or more filled half its request
 	scanMT *lua.LTable // the metatable of os.scandir's handles
 }
 
@@ -221,25 +223,31 @@ func (l *lib) read(L *lua.LState) int {
 			return luaerr.PushError(L, err)
 		}
 	}
+	// A read that is likely to fill much of a large request goes
+	// straight into the string's own memory (strmem): one allocation,
+	// not zeroed, and no copy. Other reads go into a reused buffer, and
+	// then a string of the exact size: nothing is allocated that the
+	// read does not fill. The last read of 4 KiB or more says which a
+	// read is likely to be.
+	direct := n > 64<<10 || n >= 4<<10 && l.filled
 	var buf []byte
-	if n <= 64<<10 {
-		// A reused buffer, then a string of the exact size: the string's
-		// memory is not zeroed first, and nothing is allocated that the
-		// read does not fill.
+	if direct {
+		buf = strmem.Make(min(n, maxRead))
+	} else {
 		if l.buf == nil {
 			l.buf = make([]byte, 64<<10)
 		}
 		buf = l.buf[:n]
-	} else {
-		buf = make([]byte, min(n, maxRead))
 	}
 	got, err := inherit.Read(fd, buf)
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	if n > 64<<10 && got >= len(buf)/2 {
-		// buf is not used again: hand it to the string without a copy.
-		L.Push(lua.LString(unsafe.String(unsafe.SliceData(buf), got)))
+	if n >= 4<<10 {
+		l.filled = got >= len(buf)/2
+	}
+	if direct {
+		L.Push(lua.LString(strmem.String(buf[:got])))
 	} else {
 		L.Push(lua.LString(buf[:got]))
 	}

@@ -349,7 +349,7 @@ func (l *lib) sockRecv(L *lua.LState) int {
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	l.pushBytes(L, buf[:n])
+	l.pushBytes(L, buf, n)
 	return 1
 }
 
@@ -365,7 +365,7 @@ func (l *lib) sockRecvfrom(L *lua.LState) int {
 	if err != nil {
 		return luaerr.PushError(L, err)
 	}
-	l.pushBytes(L, buf[:n])
+	l.pushBytes(L, buf, n)
 	if from == nil && s.family == unix.AF_UNIX {
 		from = &unix.SockaddrUnix{} // an unnamed sender
 	}

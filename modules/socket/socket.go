@@ -16,6 +16,7 @@ import (
 	"github.com/safesh/safesh/internal/luaargs"
 	"github.com/safesh/safesh/internal/luaerr"
 	"github.com/safesh/safesh/internal/state"
+	"github.com/safesh/safesh/internal/strmem"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
@@ -29,6 +30,7 @@ type lib struct {
 	mt      *lua.LTable
 	methods *lua.LTable
 	buf     []byte // scratch buffer for recv: a runtime runs one call at a time
+	filled  bool   // the last receive of 4 KiB or more filled half its buffer
 }
 
 // Loader returns the socket module's table and installs the socket type.
@@ -165,23 +167,30 @@ const maxRecv = 16 << 20
 // buffer returns a buffer for receiving up to n bytes.
 func (l *lib) buffer(n int) []byte {
 	n = min(n, maxRecv)
-	if n <= 64<<10 {
-		if l.buf == nil {
-			l.buf = make([]byte, 64<<10)
-		}
-		return l.buf[:n]
+	if n > 64<<10 || n >= 4<<10 && l.filled {
+		// Likely to fill much of it: the string's own memory (strmem),
+		// not zeroed, which pushBytes hands over without a copy.
+		return strmem.Make(n)
 	}
-	return make([]byte, n)
+	if l.buf == nil {
+		l.buf = make([]byte, 64<<10)
+	}
+	return l.buf[:n]
 }
 
-// pushBytes pushes p, received into a buffer from buffer, as a string.
-func (l *lib) pushBytes(L *lua.LState, p []byte) {
-	if len(p) > 64<<10 && len(p) >= cap(p)/2 {
-		// A buffer of its own, not used again: the string takes it over.
-		L.Push(lua.LString(unsafe.String(unsafe.SliceData(p), len(p))))
+// pushBytes pushes buf[:n], received into a buffer from buffer, as a
+// string, and notes whether a receive of 4 KiB or more filled half of
+// what it asked for.
+func (l *lib) pushBytes(L *lua.LState, buf []byte, n int) {
+	if len(buf) >= 4<<10 {
+		l.filled = n >= len(buf)/2
+	}
+	if len(l.buf) > 0 && unsafe.SliceData(buf) == unsafe.SliceData(l.buf) {
+		L.Push(lua.LString(buf[:n]))
 		return
 	}
-	L.Push(lua.LString(p))
+	// A buffer of its own, not used again: the string takes it over.
+	L.Push(lua.LString(strmem.String(buf[:n])))
 }
 
 // bytesOf returns the bytes of s without a copy; they must not be changed.
@@ -458,7 +467,7 @@ func (l *lib) socketRecvFds(L *lua.LState) int {
 		l.st.Fds.Add(fd, nil)
 		t.Append(lua.LNumber(fd))
 	}
-	l.pushBytes(L, buf[:n])
+	l.pushBytes(L, buf, n)
 	L.Push(t)
 	L.Push(lua.LBool(truncated))
 	return 3

@@ -10,6 +10,7 @@ import (
 	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/luaargs"
 	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/strmem"
 	iomod "github.com/safesh/safesh/modules/io"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -30,7 +31,8 @@ const (
 
 // collector gathers what a child writes to one pipe, in chunks that are
 // joined once at the end: no chunk is ever copied as the output grows, and
-// the final buffer is not zeroed before it is filled (bytes.Join).
+// neither the chunks (strmem) nor the final buffer (bytes.Join) are zeroed
+// before they are filled.
 type collector struct {
 	chunks  [][]byte
 	cur     []byte
@@ -59,7 +61,7 @@ func (c *collector) grow() {
 		c.chunks = append(c.chunks, c.cur)
 		size = min(2*cap(c.cur), lastChunk)
 	}
-	c.cur = make([]byte, 0, size)
+	c.cur = strmem.Make(size)[:0]
 }
 
 // read reads once from fd into the collector, through hot: the kernel
