@@ -508,7 +508,9 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 		runCtx, cancel = context.WithCancel(ctx)
 		defer cancel()
 	}
-	if runCtx.Done() != nil {
+	// Signal handlers run from the instruction hook, which runs only
+	// with a context.
+	if runCtx.Done() != nil || r.st.HasSignals() {
 		r.l.SetContext(runCtx)
 		if err := r.st.SetContext(runCtx); err != nil {
 			return nil, err
@@ -528,11 +530,13 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 
 	r.startMeter(cancel)
 	chunk := r.st.BeginChunk()
+	r.st.InChunk(true)
 	r.l.Push(fn)
 	for _, a := range args {
 		r.l.Push(a)
 	}
 	err := r.l.PCall(len(args), lua.MultRet, nil)
+	r.st.InChunk(false)
 	tripped := r.stopMeter()
 	if (ctx.Err() != nil || tripped != nil) && !r.cfg.leaveChildren {
 		r.st.KillChildrenSince(chunk)

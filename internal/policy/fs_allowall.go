@@ -60,4 +60,6 @@ func (allowAll) Environ() []string { return os.Environ() }
 
 func (allowAll) Signal(int, bool) error { return nil }
 
+func (allowAll) HandleSignals() error { return nil }
+
 func (allowAll) ReplaceProcess(string) error { return nil }

@@ -267,6 +267,14 @@ func (g *Grants) Signal(pid int, child bool) error {
 	return &DeniedError{Op: "kill", Target: "pid " + strconv.Itoa(pid), Reason: "not a child of this runtime", Errno: syscall.EPERM}
 }
 
+// HandleSignals is refused unless AllowSignals granted it.
+func (g *Grants) HandleSignals() error {
+	if g.signals {
+		return nil
+	}
+	return &DeniedError{Op: "require", Target: "signal", Reason: "a restricted runtime needs runtime.AllowSignals", Errno: syscall.EPERM}
+}
+
 // ReplaceProcess is refused: the process is the host's.
 func (g *Grants) ReplaceProcess(path string) error {
 	return &DeniedError{Op: "exec", Target: path, Reason: "os.exec replaces the host's process: not in a restricted runtime", Errno: syscall.EPERM}

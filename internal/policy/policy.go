@@ -114,6 +114,9 @@ type Policy interface {
 	// (or, if negative, the process group) pid; child says whether it is
 	// one of the runtime's children.
 	Signal(pid int, child bool) error
+	// HandleSignals returns nil if scripts may use the signal module:
+	// handle, ignore and raise signals of the process.
+	HandleSignals() error
 	// ReplaceProcess returns nil if a script may replace the whole
 	// process with the program at path (os.exec).
 	ReplaceProcess(path string) error
