@@ -28,7 +28,7 @@ type Grants struct {
 	allEnv   bool
 	connect  []Pattern
 	listen   []Pattern
-	signals  bool // AllowSignals
+	signals  bool                   // AllowSignals
 	cwd      atomic.Pointer[string] // the scripts' working directory (Chdir); nil: the first root
 }
 
