@@ -266,3 +266,26 @@ func TestTerminateChildren(t *testing.T) {
 		}
 	})
 }
+
+// TestSignalREPL: in the interactive session, SIGINT goes to the
+// script's handler when it set one, and interrupts the chunk again once
+// the handler is back to "default".
+func TestSignalREPL(t *testing.T) {
+	cmd := exec.Command("safesh", "-i")
+	cmd.Stdin = strings.NewReader(`signal = require("signal")
+signal.signal(signal.SIGINT, function() got = true end)
+os.execute("kill -INT $PPID") t0 = os.time() while not got and os.time() - t0 < 10 do end print("got", got)
+signal.signal(signal.SIGINT, "default")
+os.execute("kill -INT $PPID") t0 = os.time() while os.time() - t0 < 10 do end print("not interrupted")
+print("after")
+`)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("safesh -i: %v\n%s", err, out)
+	}
+	s := string(out)
+	if !strings.Contains(s, "got\ttrue\n") || !strings.Contains(s, "interrupted") ||
+		strings.Contains(s, "not interrupted") || !strings.Contains(s, "after\n") {
+		t.Errorf("safesh -i printed:\n%s", s)
+	}
+}
