@@ -771,6 +771,7 @@ var allowOptions = map[string]func(...string) Option{
 	"AllowRead": AllowRead, "AllowWrite": AllowWrite, "AllowRun": AllowRun,
 	"AllowChildEnv": AllowChildEnv, "AllowEnv": AllowEnv,
 	"AllowConnect": AllowConnect, "AllowListen": AllowListen,
+	"AllowSignals": func(...string) Option { return AllowSignals() },
 }
 
 // stub is the worker's stand-in for the host function name: it sends the

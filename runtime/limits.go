@@ -151,9 +151,7 @@ func (r *Runtime) startMeter(stop func()) {
 	}
 	m.Start(stop)
 	if m.Limits().Instructions > 0 || m.Limits().CPUTime > 0 {
-		r.l.SetInstructionHook(limits.HookEvery, func(*lua.LState) {
-			m.Step(limits.HookEvery) // a trip cancels: the VM stops at the next instruction
-		})
+		r.st.SetMetering(r.l, true) // the hook steps the meter
 	}
 }
 
@@ -163,7 +161,7 @@ func (r *Runtime) stopMeter() *LimitError {
 	if !m.Counts() {
 		return nil
 	}
-	r.l.SetInstructionHook(0, nil)
+	r.st.SetMetering(r.l, false)
 	return m.Finish()
 }
 

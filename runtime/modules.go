@@ -9,6 +9,7 @@ import (
 	selectmod "github.com/safesh/safesh/modules/select"
 	"github.com/safesh/safesh/modules/shlex"
 	"github.com/safesh/safesh/modules/shutil"
+	signalmod "github.com/safesh/safesh/modules/signal"
 	"github.com/safesh/safesh/modules/socket"
 	"github.com/safesh/safesh/modules/subprocess"
 	"github.com/safesh/safesh/modules/task"
@@ -49,6 +50,7 @@ var modules = []struct {
 	{"shlex", shlex.Loader, false},
 	{"select", selectmod.Loader, false},
 	{"task", task.Loader, false},
+	{"signal", signalmod.Loader, false},
 }
 
 // Modules returns the names of safesh's modules, which WithModules takes.

@@ -123,6 +123,21 @@ func eachPattern(patterns []string, grant func(string) error) error {
 	return nil
 }
 
+// AllowSignals lets scripts use the signal module (require("signal")),
+// which a restricted runtime otherwise refuses: handle and ignore the
+// process's signals, raise them (signal.raise_signal sends one to the
+// host's process, whose default action may end it), and set alarms.
+// A handler belongs to its runtime: each runtime that handles a signal
+// runs its own handler when the process receives it, and the host's own
+// os/signal channels keep receiving it too. Close stops the runtime's
+// deliveries. See docs/embedding.md.
+func AllowSignals() Option {
+	return granted("AllowSignals", nil, func(c *config) error {
+		c.grants.AllowSignals()
+		return nil
+	})
+}
+
 // WithFile grants scripts the descriptor of f, as os.grants[name]. The
 // runtime uses its own duplicate, so the host keeps f. Unless writable is
 // set, the grant is read-only: the runtime reopens f's file read-only

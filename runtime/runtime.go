@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/safesh/safesh/inherit"
@@ -508,7 +509,9 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 		runCtx, cancel = context.WithCancel(ctx)
 		defer cancel()
 	}
-	if runCtx.Done() != nil {
+	// Signal handlers run from the instruction hook, which runs only
+	// with a context.
+	if runCtx.Done() != nil || r.st.HasSignals() {
 		r.l.SetContext(runCtx)
 		if err := r.st.SetContext(runCtx); err != nil {
 			return nil, err
@@ -528,11 +531,13 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 
 	r.startMeter(cancel)
 	chunk := r.st.BeginChunk()
+	r.st.InChunk(true)
 	r.l.Push(fn)
 	for _, a := range args {
 		r.l.Push(a)
 	}
 	err := r.l.PCall(len(args), lua.MultRet, nil)
+	r.st.InChunk(false)
 	tripped := r.stopMeter()
 	if (ctx.Err() != nil || tripped != nil) && !r.cfg.leaveChildren {
 		r.st.KillChildrenSince(chunk)
@@ -724,4 +729,36 @@ func (r *Runtime) releaseAll() {
 // stdStreams returns the io module's streams from the options.
 func (r *Runtime) stdStreams() iomod.Streams {
 	return iomod.Streams{Stdin: r.cfg.stdin, Stdout: r.cfg.stdout, Stderr: r.cfg.stderr}
+}
+
+// StopChildren sends sig to every child process the scripts started and
+// that still runs (to its whole process group as well, when it leads one:
+// start_new_session), waits up to the grace period (WithGracePeriod) for
+// them to exit, and kills those left with SIGKILL. It is safe to call
+// from any goroutine, while a chunk runs: the command line calls it when
+// it receives SIGTERM or SIGHUP, so that its children are not left
+// running, and a host may do the same.
+func (r *Runtime) StopChildren(sig os.Signal) {
+	if r.iso != nil {
+		return
+	}
+	s, ok := sig.(syscall.Signal)
+	if !ok {
+		return
+	}
+	r.st.StopChildren(s, r.cfg.grace)
+}
+
+// HandlesSignal reports whether the scripts set a handler for sig with the
+// signal module, or set it to "ignore": what a host (the command line)
+// must then leave to them.
+func (r *Runtime) HandlesSignal(sig os.Signal) bool {
+	s, ok := sig.(syscall.Signal)
+	if !ok || r.iso != nil {
+		return false
+	}
+	if h := r.st.Signals(); h != nil {
+		return h.Handles(s)
+	}
+	return false
 }

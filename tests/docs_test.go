@@ -11,7 +11,7 @@ import (
 )
 
 // docPages are the pages whose Lua examples TestDocExamples runs.
-var docPages = []string{"os.md", "time.md", "shutil.md", "shlex.md", "select.md", "task.md"}
+var docPages = []string{"os.md", "time.md", "shutil.md", "shlex.md", "select.md", "task.md", "signal.md"}
 
 // TestDocExamples runs every ```lua block of docPages with the safesh
 // command, each in a new empty working directory, so that the examples

@@ -18,8 +18,8 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// safeshScript runs the Lua script code with safesh and returns its output.
-func safeshScript(t *testing.T, code string) string {
+// runSafeshScript runs the Lua script code with safesh and returns its output.
+func runSafeshScript(t *testing.T, code string) string {
 	t.Helper()
 	script := filepath.Join(t.TempDir(), "s.lua")
 	if err := os.WriteFile(script, []byte(code), 0o644); err != nil {
@@ -53,7 +53,7 @@ func needPython3(t *testing.T) {
 // child's side, through Popen, run, io.popen and os.execute.
 func TestSpawnImageOptions(t *testing.T) {
 	needPython3(t)
-	out := safeshScript(t, pySelf+`
+	out := runSafeshScript(t, pySelf+`
 local sp = require("subprocess")
 local opts = {umask = "027", rlimits = {nofile = {64, 128}, core = 0}, pdeathsig = "SIGTERM", stdout = sp.PIPE}
 local p = sp.Popen(PY, opts)
@@ -127,7 +127,7 @@ return "default " .. ign({}) .. " kept " .. ign({restore_signals = false}) .. " 
 func TestSpawnUserGroup(t *testing.T) {
 	needPython3(t)
 	if os.Geteuid() != 0 {
-		out := safeshScript(t, pySelf+`
+		out := runSafeshScript(t, pySelf+`
 local sp = require("subprocess")
 print(sp.Popen(PY, {user = 0}))
 `)
@@ -136,7 +136,7 @@ print(sp.Popen(PY, {user = 0}))
 		}
 		t.Skip("not root: the identity changes are checked only as root")
 	}
-	out := safeshScript(t, pySelf+`
+	out := runSafeshScript(t, pySelf+`
 local sp = require("subprocess")
 local function run(opts) opts.capture_output = true local r = sp.run(PY, opts) return r.stdout .. r.stderr end
 io.write("user ", run({user = "nobody"}))
@@ -164,7 +164,7 @@ print(sp.Popen(PY, {group = "no-such-group-at-all"}))
 // when a grandchild holds the pipes, with what was written before, and
 // that without it they wait for the pipes' end.
 func TestWaitDelay(t *testing.T) {
-	out := safeshScript(t, `
+	out := runSafeshScript(t, `
 local sp = require("subprocess")
 local time = require("time")
 local t0 = time.monotonic()

@@ -60,6 +60,8 @@ func (allowAll) Environ() []string { return os.Environ() }
 
 func (allowAll) Signal(int, bool) error { return nil }
 
+func (allowAll) HandleSignals() error { return nil }
+
 func (allowAll) ReplaceProcess(string) error { return nil }
 
 func (allowAll) ChildCredential() error { return nil }

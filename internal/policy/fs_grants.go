@@ -285,6 +285,14 @@ func (g *Grants) ChildRlimit(name string, lim inherit.Rlimit) error {
 	return nil
 }
 
+// HandleSignals is refused unless AllowSignals granted it.
+func (g *Grants) HandleSignals() error {
+	if g.signals {
+		return nil
+	}
+	return &DeniedError{Op: "require", Target: "signal", Reason: "a restricted runtime needs runtime.AllowSignals", Errno: syscall.EPERM}
+}
+
 // ReplaceProcess is refused: the process is the host's.
 func (g *Grants) ReplaceProcess(path string) error {
 	return &DeniedError{Op: "exec", Target: path, Reason: "os.exec replaces the host's process: not in a restricted runtime", Errno: syscall.EPERM}

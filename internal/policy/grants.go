@@ -28,6 +28,7 @@ type Grants struct {
 	allEnv   bool
 	connect  []Pattern
 	listen   []Pattern
+	signals  bool                   // AllowSignals
 	cwd      atomic.Pointer[string] // the scripts' working directory (Chdir); nil: the first root
 }
 
@@ -38,6 +39,10 @@ type root struct {
 	writable bool
 	proc     bool // a procfs is mounted beneath it: opens check OwnProcEntry
 }
+
+// AllowSignals lets scripts use the signal module: handle, ignore and
+// raise the process's signals.
+func (g *Grants) AllowSignals() { g.signals = true }
 
 // NewGrants returns a policy that grants nothing yet.
 func NewGrants() *Grants { return &Grants{} }

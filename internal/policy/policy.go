@@ -120,6 +120,9 @@ type Policy interface {
 	// ChildRlimit returns nil if a script may start a child with the
 	// resource limit lim (rlimits), whose resource is called name.
 	ChildRlimit(name string, lim inherit.Rlimit) error
+	// HandleSignals returns nil if scripts may use the signal module:
+	// handle, ignore and raise signals of the process.
+	HandleSignals() error
 	// ReplaceProcess returns nil if a script may replace the whole
 	// process with the program at path (os.exec).
 	ReplaceProcess(path string) error

@@ -166,3 +166,47 @@ func (st *State) Child(pid int) (*inherit.Process, bool) {
 	}
 	return nil, false
 }
+
+// StopChildren sends sig to every child the scripts started that has not
+// been reaped (to its whole process group too, when it leads one), waits
+// up to grace for them to exit, and kills (SIGKILL) those left, as a
+// supervisor stops its children. Children that exit are reaped; it is
+// safe to call from any goroutine, while a chunk runs.
+func (st *State) StopChildren(sig syscall.Signal, grace time.Duration) {
+	type kid struct {
+		p     *inherit.Process
+		group bool
+	}
+	st.mu.Lock()
+	kids := make([]kid, 0, len(st.children))
+	for p, c := range st.children {
+		kids = append(kids, kid{p, c.group})
+	}
+	st.mu.Unlock()
+	for _, k := range kids {
+		if k.group {
+			k.p.SignalGroup(sig)
+		}
+		k.p.Signal(sig)
+	}
+	deadline := time.Now().Add(grace)
+	for {
+		left := kids[:0]
+		for _, k := range kids {
+			if _, done, err := k.p.Poll(); !done && err == nil {
+				left = append(left, k)
+			}
+		}
+		kids = left
+		if len(kids) == 0 || !time.Now().Before(deadline) {
+			break
+		}
+		time.Sleep(min(10*time.Millisecond, time.Until(deadline)))
+	}
+	for _, k := range kids {
+		kill(k.p, k.group)
+	}
+	for _, k := range kids {
+		k.p.Wait(time.Second, -1) // reaped, not left a zombie to whoever adopts it
+	}
+}

@@ -71,8 +71,12 @@ func (st *State) Context() context.Context {
 }
 
 // Interruptible reports whether blocking calls must wait through Wait.
-// Inside a task they always must: the wait suspends only the task.
-func (st *State) Interruptible() bool { return st.intr.Load() != nil || st.inTask() != nil }
+// Inside a task they always must: the wait suspends only the task; and so
+// they must once the scripts handle signals, whose handlers run in the
+// call that a signal interrupts.
+func (st *State) Interruptible() bool {
+	return st.intr.Load() != nil || st.inTask() != nil || st.HasSignals()
+}
 
 // Wait blocks until fd is ready for reading (writing, if write is set), or
 // timeout has passed (negative: no timeout), or the runtime's context is
@@ -80,105 +84,166 @@ func (st *State) Interruptible() bool { return st.intr.Load() != nil || st.inTas
 // Without a context and without a timeout it returns at once: the caller's
 // blocking call then waits in the kernel, which costs no extra system call.
 // An error of the wait itself (a closed descriptor) gives Ready, so that
-// the caller's own call reports it.
+// the caller's own call reports it. A signal that the scripts handle runs
+// its handler here, and the wait resumes (PEP 475) with what is left of
+// timeout; a handler's error is raised.
 func (st *State) Wait(fd int, write bool, timeout time.Duration) (inherit.Readiness, error) {
 	if t := st.inTask(); t != nil {
 		return t.Wait(fd, write, timeout)
 	}
 	in := st.intr.Load()
-	if in == nil {
+	if in == nil && !st.HasSignals() {
 		if timeout < 0 {
 			return inherit.Ready, nil
 		}
 		return inherit.Wait(fd, write, timeout, -1)
 	}
-	if in.ctx.Err() != nil {
-		return inherit.Woken, luaerr.ErrInterrupted
+	deadline := deadlineOf(timeout)
+	for {
+		wake, err := st.wakeFd(in)
+		if err != nil {
+			return inherit.Woken, err
+		}
+		r, err := inherit.Wait(fd, write, left(deadline, timeout), wake)
+		if r == inherit.Woken {
+			if err := st.woken(in); err != nil {
+				return r, err
+			}
+			continue
+		}
+		if err != nil {
+			// A bad descriptor: the call that follows reports it, under its
+			// own name.
+			return inherit.Ready, nil
+		}
+		return r, nil
 	}
-	r, err := inherit.Wait(fd, write, timeout, in.waker.Fd())
-	if r == inherit.Woken {
-		return r, luaerr.ErrInterrupted
-	}
-	if err != nil {
-		// A bad descriptor: the call that follows reports it, under its
-		// own name.
-		return inherit.Ready, nil
-	}
-	return r, nil
 }
 
-// Sleep waits for d, or until interrupted.
+// deadlineOf returns when a wait of timeout ends (zero: never).
+func deadlineOf(timeout time.Duration) time.Time {
+	if timeout < 0 {
+		return time.Time{}
+	}
+	return time.Now().Add(timeout)
+}
+
+// left returns what is left of a wait of timeout that ends at deadline.
+func left(deadline time.Time, timeout time.Duration) time.Duration {
+	if timeout < 0 {
+		return -1
+	}
+	return max(time.Until(deadline), 0)
+}
+
+// Sleep waits for d, or until interrupted; a signal's handler runs in it,
+// and the sleep resumes for what is left of d.
 func (st *State) Sleep(d time.Duration) error {
 	if t := st.inTask(); t != nil {
 		return t.Sleep(d)
 	}
 	in := st.intr.Load()
-	if in == nil {
+	if in == nil && !st.HasSignals() {
 		time.Sleep(d)
 		return nil
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-in.ctx.Done():
-		return luaerr.ErrInterrupted
+	deadline := time.Now().Add(d)
+	for {
+		wake, err := st.wakeFd(in)
+		if err != nil {
+			return err
+		}
+		rest := max(time.Until(deadline), 0)
+		if wake < 0 {
+			time.Sleep(rest)
+			return nil
+		}
+		if rest == 0 {
+			return nil
+		}
+		// The waker itself, readable when the context is done or a
+		// signal has come.
+		r, _ := inherit.Wait(wake, false, rest, -1)
+		if r != inherit.Ready {
+			return nil
+		}
+		if err := st.woken(in); err != nil {
+			return err
+		}
 	}
 }
 
 // WaitProcess waits until p exits and is reaped, for at most timeout
 // (negative: no limit), or until interrupted. It returns inherit.TimedOut,
-// or luaerr.ErrInterrupted when interrupted.
+// or luaerr.ErrInterrupted when interrupted. A signal's handler runs in
+// it, and the wait resumes.
 func (st *State) WaitProcess(p *inherit.Process, timeout time.Duration) (inherit.Readiness, error) {
 	if t := st.inTask(); t != nil {
 		return t.WaitProcess(p, timeout)
 	}
-	wake := -1
-	if in := st.intr.Load(); in != nil {
-		if in.ctx.Err() != nil {
-			return inherit.Woken, luaerr.ErrInterrupted
+	in := st.intr.Load()
+	deadline := deadlineOf(timeout)
+	for {
+		wake, err := st.wakeFd(in)
+		if err != nil {
+			return inherit.Woken, err
 		}
-		wake = in.waker.Fd()
+		r, err := p.Wait(left(deadline, timeout), wake)
+		if r == inherit.Woken {
+			if err := st.woken(in); err != nil {
+				return r, err
+			}
+			continue
+		}
+		return r, err
 	}
-	r, err := p.Wait(timeout, wake)
-	if r == inherit.Woken {
-		return r, luaerr.ErrInterrupted
-	}
-	return r, err
 }
 
 // Poll waits as inherit.Poll does, interruptibly: it returns
-// luaerr.ErrInterrupted when the runtime's context is done.
+// luaerr.ErrInterrupted when the runtime's context is done. A signal's
+// handler runs in it, and the wait resumes.
 func (st *State) Poll(fds []inherit.PollFd, timeout time.Duration) (inherit.Readiness, error) {
 	if t := st.inTask(); t != nil {
 		return t.Poll(fds, timeout)
 	}
-	wake := -1
-	if in := st.intr.Load(); in != nil {
-		if in.ctx.Err() != nil {
-			return inherit.Woken, luaerr.ErrInterrupted
+	in := st.intr.Load()
+	deadline := deadlineOf(timeout)
+	for {
+		wake, err := st.wakeFd(in)
+		if err != nil {
+			return inherit.Woken, err
 		}
-		wake = in.waker.Fd()
+		r, err := inherit.Poll(fds, left(deadline, timeout), wake)
+		if r == inherit.Woken {
+			if err := st.woken(in); err != nil {
+				return r, err
+			}
+			continue
+		}
+		return r, err
 	}
-	r, err := inherit.Poll(fds, timeout, wake)
-	if r == inherit.Woken {
-		return r, luaerr.ErrInterrupted
-	}
-	return r, err
 }
 
 // WakeFd returns the descriptor that the runtime's context makes readable
-// when it is done, for a caller that waits on many descriptors itself
-// (select, task), or -1 when calls are not interruptible. It returns
-// luaerr.ErrInterrupted if the context is done already.
+// when it is done, and a signal that the scripts handle when it comes,
+// for a caller that waits on many descriptors itself (select, task), or
+// -1 when calls are not interruptible. It returns luaerr.ErrInterrupted
+// if the context is done already. A caller woken by it calls Woke.
 func (st *State) WakeFd() (int, error) {
 	in := st.intr.Load()
-	if in == nil {
-		return -1, nil
-	}
-	if in.ctx.Err() != nil {
+	if in != nil && in.ctx.Err() != nil {
 		return -1, luaerr.ErrInterrupted
 	}
-	return in.waker.Fd(), nil
+	if in != nil {
+		return in.waker.Fd(), nil
+	}
+	if !st.HasSignals() {
+		return -1, nil
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.waker == nil {
+		return -1, nil
+	}
+	return st.waker.Fd(), nil
 }

@@ -72,6 +72,13 @@ type State struct {
 	children  map[*inherit.Process]child
 	chunk     uint64
 
+	sigL       *lua.LState             // the main state, for the signal handlers
+	signals    atomic.Pointer[Signals] // SetSignals, or nil
+	sigPending atomic.Bool             // a signal arrived whose handler has not run
+	inChunk    atomic.Bool             // InChunk
+	inHandler  bool                    // a signal handler runs: others wait for its end
+	metering   bool                    // SetMetering
+
 	droppedChildren []*inherit.Process // children no script object refers to
 }
 
@@ -194,6 +201,7 @@ func waitForCleanups() {
 // Close releases the State's own resources. The runtime closes the
 // descriptor table separately.
 func (st *State) Close() error {
+	st.closeSignals()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	st.intr.Store(nil)

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/safesh/safesh/inherit"
-	"github.com/safesh/safesh/internal/luaerr"
 	"golang.org/x/sys/unix"
 )
 
@@ -33,13 +32,20 @@ func (st *State) WaitEvents(pfds []unix.PollFd, timeout time.Duration) (int, inh
 		}
 		timeout = 0 // ready: now see which, and how
 	}
-	wake, err := st.WakeFd()
-	if err != nil {
-		return 0, inherit.Woken, err
+	in := st.intr.Load()
+	deadline := deadlineOf(timeout)
+	for {
+		wake, err := st.wakeFd(in)
+		if err != nil {
+			return 0, inherit.Woken, err
+		}
+		n, r, err := inherit.PollEvents(pfds, left(deadline, timeout), wake)
+		if r == inherit.Woken {
+			if err := st.woken(in); err != nil {
+				return n, r, err
+			}
+			continue
+		}
+		return n, r, err
 	}
-	n, r, err := inherit.PollEvents(pfds, timeout, wake)
-	if r == inherit.Woken {
-		return n, r, luaerr.ErrInterrupted
-	}
-	return n, r, err
 }

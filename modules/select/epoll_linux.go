@@ -3,6 +3,7 @@
 package selectmod
 
 import (
+	"errors"
 	"runtime"
 	"time"
 
@@ -214,13 +215,33 @@ func epollPoll(L *lua.LState) int {
 		}
 		timeout = 0
 	}
-	wake, err := e.m.st.WakeFd()
-	if err != nil {
-		return luaerr.PushError(L, err)
-	}
-	n, r, err := inherit.EpollWait(e.fd, events, timeout, wake)
-	if r == inherit.Woken {
-		return luaerr.PushError(L, luaerr.ErrInterrupted)
+	var n int
+	var r inherit.Readiness
+	var err error
+	deadline := time.Now().Add(timeout)
+	for {
+		var wake int
+		wake, err = e.m.st.WakeFd()
+		if err != nil {
+			return luaerr.PushError(L, err)
+		}
+		left := timeout
+		if timeout > 0 {
+			left = max(time.Until(deadline), 0)
+		}
+		n, r, err = inherit.EpollWait(e.fd, events, left, wake)
+		if r != inherit.Woken {
+			break
+		}
+		// The runtime's context, or a signal, whose handler runs (and may
+		// raise); then the wait resumes for what is left of timeout.
+		if err := e.m.st.Woke(); err != nil {
+			var herr *state.HandlerError
+			if errors.As(err, &herr) {
+				L.Error(herr.Value, 0)
+			}
+			return luaerr.PushError(L, luaerr.ErrInterrupted)
+		}
 	}
 	if err != nil {
 		return luaerr.PushError(L, err)

@@ -250,7 +250,12 @@ func (s *sched) loop() {
 			continue
 		}
 		if woken {
-			s.interrupt(luaerr.ErrInterrupted)
+			// The runtime's context, or a signal: its handler runs here,
+			// in the main state, and the tasks go on waiting, unless it
+			// raised (task.run then raises its error).
+			if err := s.st.Woke(); err != nil {
+				s.interrupt(err)
+			}
 		}
 		now := time.Now()
 		for s.timers.Len() > 0 && !s.timers[0].deadline.After(now) {

@@ -4,6 +4,7 @@ package task
 
 import (
 	"container/heap"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -228,6 +229,10 @@ func (m *module) run(L *lua.LState) int {
 	}
 	if stop := s.stop; stop != nil {
 		s.stop = nil
+		var herr *state.HandlerError
+		if errors.As(stop, &herr) {
+			L.Error(herr.Value, 0) // a signal handler's error, as it raised it
+		}
 		return luaerr.PushError(L, luaerr.ErrInterrupted)
 	}
 	if main != nil {

@@ -27,6 +27,12 @@ func mainLoop(L *LState, baseframe *callFrame) {
 		if jumpTable[int(inst>>26)](L, inst, baseframe) == 1 {
 			return
 		}
+		if L.ctx != nil {
+			// The instruction called a Go function that gave the state a
+			// context (SetContext): the rest of this call checks it.
+			mainLoopWithContext(L, baseframe)
+			return
+		}
 	}
 }
 

@@ -90,3 +90,24 @@ func TestPatternMatchCountsTowardTheHook(t *testing.T) {
 		L.Close()
 	}
 }
+
+func TestContextSetWhileRunning(t *testing.T) {
+	// A Go function that sets a context while the VM runs a loop without
+	// one: the loop checks it, and runs the hook, from then on.
+	L := NewState()
+	defer L.Close()
+	n := 0
+	L.SetGlobal("arm", L.NewFunction(func(L *LState) int {
+		L.SetContext(context.Background())
+		L.SetInstructionHook(10, func(L *LState) {
+			if n++; n > 5 {
+				L.RaiseError("hooked")
+			}
+		})
+		return 0
+	}))
+	err := L.DoString(`arm() while true do end`)
+	if err == nil || !strings.Contains(err.Error(), "hooked") {
+		t.Errorf("err = %v", err)
+	}
+}

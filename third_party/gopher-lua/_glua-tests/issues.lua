@@ -531,3 +531,30 @@ function test()
   assert(1e400 == 1/0 and tonumber("-1e400") == -1/0)
 end
 test()
+
+-- an error caught by pcall closes only the upvalues of the frames it
+-- unwinds: a closure still shares the variables of the function that
+-- called pcall
+do
+  local x = 0
+  local function inc() x = x + 1 end
+  assert(not pcall(function() error("a") end))
+  inc()
+  assert(x == 1)
+  assert(not pcall(string.rep))
+  inc()
+  assert(x == 2)
+  local t = {}
+  assert(not pcall(error, t))
+  inc()
+  assert(x == 3)
+  assert(not xpcall(function() error("b") end, function(e) return e end))
+  inc()
+  assert(x == 4)
+  -- the unwound frames' own upvalues are closed: their closures keep
+  -- their values
+  local get
+  pcall(function() local v = 42 get = function() return v end error("c") end)
+  local a, b, c = 1, 2, 3
+  assert(get() == 42)
+end

@@ -56,6 +56,8 @@ Exit status:
   1    an uncaught Lua error (message and traceback on stderr)
   2    a usage error
   141  standard output's reader went away (a broken pipe): quietly, as cat
+  129, 143  SIGHUP or SIGTERM: the children were sent it too, and killed
+       if still running after 2 s (unless the script handles the signal)
   n    the status given to os.exit(n)
 `
 
@@ -173,6 +175,7 @@ func (cl *commandLine) run(stdout, stderr goio.Writer) (code int) {
 			}
 		}
 	}()
+	defer watchTermination(r)()
 	ctx := context.Background()
 
 	// With -i, an error in what runs before the session is reported, and

@@ -208,10 +208,16 @@ func (s *Session) interruptible(ctx context.Context, f func(context.Context) err
 	watching := make(chan struct{})
 	go func() {
 		defer close(watching)
-		select {
-		case <-s.interrupt:
-			cancel()
-		case <-done:
+		for {
+			select {
+			case sig := <-s.interrupt:
+				if s.rt.HandlesSignal(sig) {
+					continue // the script's handler (signal module) has it
+				}
+				cancel()
+			case <-done:
+			}
+			return
 		}
 	}()
 	err := f(ctx)
