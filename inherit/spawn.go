@@ -78,6 +78,13 @@ type ProcAttr struct {
 	// cannot reset an ignored signal: there it has no effect.
 	RestoreSignals bool
 
+	// IgnoreSignals are set to SIG_IGN in the child before it execs, so
+	// that the new program keeps them ignored (a script's signals set to
+	// "ignore", which safesh receives and drops instead of ignoring, when
+	// restore_signals is false). Linux's fast path only: the fallback path
+	// (syscall.ForkExec) cannot, and leaves them at their default.
+	IgnoreSignals []syscall.Signal
+
 	// Credential, when set, gives the child other user and group IDs.
 	Credential *Credential
 }

@@ -90,6 +90,8 @@ type childArgs struct {
 	pdeathsig  uintptr
 	ppid       uintptr
 	sigactDflt [4]uint64 // a struct sigaction with SIG_DFL, no flags, no mask
+	sigign     []uintptr // IgnoreSignals
+	sigactIgn  [4]uint64 // a struct sigaction with SIG_IGN
 
 	// clone3 is set when the child is cloned with CLONE_CLEAR_SIGHAND;
 	// it then sets sigmask, the parent thread's signal mask, itself.
@@ -177,6 +179,10 @@ func startFast(path string, argv []string, attr *ProcAttr, files, pass []int) (p
 		umask:    -1,
 		sigdfl:   attr.RestoreSignals,
 	}
+	for _, sig := range attr.IgnoreSignals {
+		a.sigign = append(a.sigign, uintptr(sig))
+	}
+	a.sigactIgn[0] = 1 // SIG_IGN
 	if attr.Umask != nil {
 		a.umask = *attr.Umask
 	}
@@ -364,6 +370,13 @@ func vforkExec(a *childArgs, fail *childFailure, pidfd *int32) (pid uintptr, err
 			goto childerror
 		}
 		if _, _, err1 = syscall.RawSyscall6(unix.SYS_RT_SIGACTION, uintptr(unix.SIGXFSZ), uintptr(unsafe.Pointer(&a.sigactDflt)), 0, 8, 0, 0); err1 != 0 {
+			step = stepSignals
+			goto childerror
+		}
+	}
+	for _, sig := range a.sigign {
+		// restore_signals = false: what the script ignores stays ignored.
+		if _, _, err1 = syscall.RawSyscall6(unix.SYS_RT_SIGACTION, sig, uintptr(unsafe.Pointer(&a.sigactIgn)), 0, 8, 0, 0); err1 != 0 {
 			step = stepSignals
 			goto childerror
 		}

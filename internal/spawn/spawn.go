@@ -262,6 +262,7 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 		Rlimits:        rlimits,
 		Pdeathsig:      s.Pdeathsig,
 		RestoreSignals: !s.KeepSignals,
+		IgnoreSignals:  keptIgnored(st, s),
 		Credential:     cred,
 	})
 	if err != nil {
@@ -511,4 +512,13 @@ func (c *Child) ExitFd() (int, error) {
 		return -1, nil
 	}
 	return c.p.ExitFd()
+}
+
+// keptIgnored returns the signals the script set to "ignore" when the
+// child keeps what the process ignores (restore_signals = false), else nil.
+func keptIgnored(st *state.State, s *Spec) []syscall.Signal {
+	if !s.KeepSignals {
+		return nil
+	}
+	return st.IgnoredSignals()
 }

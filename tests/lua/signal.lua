@@ -156,6 +156,12 @@ local res = sp.run({"python3", "-c",
   "import signal, sys; print(signal.getsignal(int(sys.argv[1])) == signal.SIG_DFL)",
   tostring(signal.SIGUSR2)}, {capture_output = true})
 eq(res.stdout, "True\n", "the child has SIGUSR2 at its default")
+-- restore_signals = false: the child keeps it ignored (SIG_IGN set in the
+-- child before exec)
+res = sp.run({"python3", "-c",
+  "import signal, sys; print(signal.getsignal(int(sys.argv[1])) == signal.SIG_IGN)",
+  tostring(signal.SIGUSR2)}, {capture_output = true, restore_signals = false})
+eq(res.stdout, "True\n", "restore_signals = false keeps SIGUSR2 ignored in the child")
 
 -- tasks: the handler runs while the tasks wait in the scheduler, and the
 -- tasks go on
