@@ -202,6 +202,12 @@ func (r *Runtime) accountAllocs() {
 		return
 	}
 	m := r.st.Meter
+	// '..' allocates in the VM, not in a library function (patch 0011).
+	r.l.SetAllocHook(func(L *lua.LState, n int) {
+		if e := m.Alloc(int64(n)); e != nil {
+			L.RaiseError("%s", e.Error())
+		}
+	})
 	wrap := func(lib, name string, size func(L *lua.LState) int64) {
 		t, ok := r.l.GetGlobal(lib).(*lua.LTable)
 		if !ok {

@@ -58,6 +58,8 @@ func TestMemoryBombs(t *testing.T) {
 		{"gsub", `local s = ("x"):rep(2e7) while true do s = s:gsub("", "yyyy") end`},
 		{"table", `local t = {} local i = 0 while true do i = i + 1 t[i] = {i} end`},
 		{"strings", `local t = {} local i = 0 while true do i = i + 1 t[i] = "s" .. i end`},
+		{"dotdot", `local s = "x" while true do s = s .. s end`},
+		{"dotdot-kept", `local t, s = {}, ("x"):rep(1e5) while true do t[#t+1] = s .. #t end`},
 		{"pcall", `local t = {} while true do pcall(function() t[#t+1] = string.rep("x", 1e6) end) end`},
 		{"coroutines", `local t = {} while true do t[#t+1] = coroutine.create(function() end) end`},
 	}

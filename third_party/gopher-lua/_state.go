@@ -2069,6 +2069,16 @@ func (ls *LState) CheckInterrupt(n int) {
 	}
 }
 
+// SetAllocHook makes fn be called with the size in bytes of the string a
+// concatenation ('..') is about to allocate, before it does, in every
+// thread sharing this state's globals; fn may raise an error
+// (RaiseError) to refuse it, and nothing is allocated then. '..' is the
+// one operator that can build a string of any size from small ones (s =
+// s .. s doubles it), so a host that bounds a script's memory needs to
+// see it. A nil fn removes the hook; without one a concatenation pays one
+// nil check.
+func (ls *LState) SetAllocHook(fn func(L *LState, n int)) { ls.G.allocHook = fn }
+
 // SetInstructionHook makes fn be called every `every` VM instructions run
 // by this state and by every thread sharing its globals (coroutines), once
 // it has a context (SetContext); fn may raise an error (RaiseError) to stop

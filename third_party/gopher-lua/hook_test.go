@@ -91,6 +91,33 @@ func TestPatternMatchCountsTowardTheHook(t *testing.T) {
 	}
 }
 
+func TestAllocHookSeesConcatenation(t *testing.T) {
+	L := NewState()
+	defer L.Close()
+	var sizes []int
+	L.SetAllocHook(func(L *LState, n int) {
+		sizes = append(sizes, n)
+		if n > 1<<20 {
+			L.RaiseError("not enough memory: %d bytes", n)
+		}
+	})
+	if err := L.DoString(`local a, b = "ab", "cde" r = a .. b .. a`); err != nil {
+		t.Fatal(err)
+	}
+	if len(sizes) != 1 || sizes[0] != 7 || L.GetGlobal("r").String() != "abcdeab" {
+		t.Errorf("sizes %v, r %v; want one concatenation of 7 bytes", sizes, L.GetGlobal("r"))
+	}
+	// A doubling bomb is refused before its string exists.
+	err := L.DoString(`local s = "x" while true do s = s .. s end`)
+	if err == nil || !strings.Contains(err.Error(), "not enough memory: 2097152 bytes") {
+		t.Errorf("err = %v", err)
+	}
+	L.SetAllocHook(nil)
+	if err := L.DoString(`local s = ("x"):rep(2 ^ 20) s = s .. s`); err != nil {
+		t.Errorf("without the hook: %v", err)
+	}
+}
+
 func TestContextSetWhileRunning(t *testing.T) {
 	// A Go function that sets a context while the VM runs a loop without
 	// one: the loop checks it, and runs the hook, from then on.

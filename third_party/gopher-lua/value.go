@@ -181,6 +181,10 @@ type Global struct {
 	hookEvery int
 	hookCount int
 
+	// allocHook is asked before a concatenation allocates its result
+	// (SetAllocHook).
+	allocHook func(L *LState, n int)
+
 	// resumeDepth is how many coroutines are resumed one inside another
 	// now (coroutine.resume, coroutine.wrap).
 	resumeDepth int

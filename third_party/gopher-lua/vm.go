@@ -2414,6 +2414,13 @@ func stringConcat(L *LState, total, last int) LValue {
 				i--
 				total--
 			}
+			if h := L.G.allocHook; h != nil {
+				n := 0
+				for _, s := range buf {
+					n += len(s)
+				}
+				h(L, n) // may raise: nothing is allocated then
+			}
 			rhs = LString(strings.Join(buf, ""))
 		}
 	}
