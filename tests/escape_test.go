@@ -254,6 +254,9 @@ var escapeCases = []struct {
 	{"debug getinfo", `return debug.getinfo`},
 	{"debug setmetatable", `return debug.setmetatable`},
 	{"_printregs writes to the host's stderr", `return _printregs`},
+	// Signals are the process's: a restricted runtime without
+	// AllowSignals cannot handle, ignore or raise them.
+	{"signal module without a grant", `return require("signal")`},
 	// Fatal errors of the Go runtime, which no recover catches: sources
 	// nested deeper than the compiler's stack holds, and coroutines resumed
 	// one inside another without end (6 GB for 343,000).

@@ -26,3 +26,11 @@ func SignalOf(v lua.LValue) (syscall.Signal, bool) {
 	}
 	return 0, false
 }
+
+// EachSignal calls fn with each signal CheckSignal knows by name, and the
+// name without "SIG": the signal module's constants are these.
+func EachSignal(fn func(name string, sig syscall.Signal)) {
+	for name, sig := range signals {
+		fn(name, sig)
+	}
+}

@@ -18,20 +18,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// names are the signals the module has constants for.
-var names = map[string]syscall.Signal{
-	"SIGHUP": unix.SIGHUP, "SIGINT": unix.SIGINT, "SIGQUIT": unix.SIGQUIT,
-	"SIGILL": unix.SIGILL, "SIGTRAP": unix.SIGTRAP, "SIGABRT": unix.SIGABRT,
-	"SIGBUS": unix.SIGBUS, "SIGFPE": unix.SIGFPE, "SIGKILL": unix.SIGKILL,
-	"SIGUSR1": unix.SIGUSR1, "SIGSEGV": unix.SIGSEGV, "SIGUSR2": unix.SIGUSR2,
-	"SIGPIPE": unix.SIGPIPE, "SIGALRM": unix.SIGALRM, "SIGTERM": unix.SIGTERM,
-	"SIGCHLD": unix.SIGCHLD, "SIGCONT": unix.SIGCONT, "SIGSTOP": unix.SIGSTOP,
-	"SIGTSTP": unix.SIGTSTP, "SIGTTIN": unix.SIGTTIN, "SIGTTOU": unix.SIGTTOU,
-	"SIGURG": unix.SIGURG, "SIGXCPU": unix.SIGXCPU, "SIGXFSZ": unix.SIGXFSZ,
-	"SIGVTALRM": unix.SIGVTALRM, "SIGPROF": unix.SIGPROF, "SIGWINCH": unix.SIGWINCH,
-	"SIGIO": unix.SIGIO, "SIGSYS": unix.SIGSYS,
-}
-
 const (
 	dflDisp = "default"
 	ignDisp = "ignore"
@@ -85,9 +71,9 @@ func Loader(L *lua.LState) int {
 		"alarm":        m.alarmFn,
 		"strsignal":    strsignal,
 	})
-	for name, sig := range names {
-		mod.RawSetString(name, lua.LNumber(sig))
-	}
+	luaargs.EachSignal(func(name string, sig syscall.Signal) {
+		mod.RawSetString("SIG"+name, lua.LNumber(sig))
+	})
 	mod.RawSetString("SIG_DFL", lua.LString(dflDisp))
 	mod.RawSetString("SIG_IGN", lua.LString(ignDisp))
 	L.Push(mod)
