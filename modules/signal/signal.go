@@ -37,7 +37,8 @@ type module struct {
 	kick     chan struct{}                 // a signal arrived (raise_signal waits for it)
 	alarm    *time.Timer
 	alarmAt  time.Time
-	alarmDfl bool // an alarm came with SIGALRM at its default: Run raises
+	alarmN   uint64 // which alarm is set: ring delivers only the current one
+	alarmDfl bool   // an alarm came with SIGALRM at its default: Run raises
 	closed   bool
 	active   bool // SetSignals was called
 }
@@ -354,20 +355,20 @@ func (m *module) alarmFn(L *lua.LState) int {
 	if secs > 0 && !m.closed {
 		d := time.Duration(secs * float64(time.Second))
 		m.alarmAt = time.Now().Add(d)
-		var t *time.Timer
-		t = time.AfterFunc(d, func() { m.ring(t) })
-		m.alarm = t
+		m.alarmN++
+		n := m.alarmN // the timer may fire before AfterFunc returns
+		m.alarm = time.AfterFunc(d, func() { m.ring(n) })
 	}
 	L.Push(lua.LNumber(prev))
 	return 1
 }
 
-// ring delivers the alarm t to the runtime: to SIGALRM's handler, or, at
+// ring delivers alarm number n to the runtime: to SIGALRM's handler, or, at
 // its default, as an error that ends the chunk (the default action of
 // SIGALRM ends a process: here it ends the script, not a host).
-func (m *module) ring(t *time.Timer) {
+func (m *module) ring(n uint64) {
 	m.mu.Lock()
-	if m.alarm != t || m.closed {
+	if m.alarm == nil || m.alarmN != n || m.closed {
 		m.mu.Unlock()
 		return
 	}
