@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/safesh/safesh/internal/fdtest"
 	"github.com/safesh/safesh/runtime"
 	lua "github.com/yuin/gopher-lua"
 )
@@ -124,7 +125,7 @@ func TestTaskEchoServerPythonClients(t *testing.T) {
 // tasks all wait (on sockets, pipes, children, sleeps, channels) at once,
 // with the error "interrupted", and Close leaves no descriptor behind.
 func TestTaskCancelReleasesEverything(t *testing.T) {
-	before := countOpenFds(t)
+	before := fdtest.Open(t)
 	r, err := runtime.New(runtime.Unrestricted(), runtime.WithStdout(new(strings.Builder)), runtime.WithStderr(new(strings.Builder)))
 	if err != nil {
 		t.Fatal(err)
@@ -159,18 +160,7 @@ task.run()
 	if err := r.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
-	if after := countOpenFds(t); after > before {
-		t.Fatalf("%d descriptors open before, %d after Close", before, after)
-	}
-}
-
-func countOpenFds(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return len(ents)
+	checkNoneLeft(t, before, "after Close")
 }
 
 // lineWriter sends its first line on ch.
