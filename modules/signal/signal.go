@@ -197,7 +197,6 @@ func (m *module) unwatch(sig syscall.Signal) {
 // record notes that sig arrived, and has the runtime run its handler.
 func (m *module) record(sig syscall.Signal) {
 	m.mu.Lock()
-	m.gen[sig]++
 	h := m.disp[sig]
 	run := false
 	if _, ok := h.(*lua.LFunction); ok {
@@ -205,12 +204,17 @@ func (m *module) record(sig syscall.Signal) {
 		run = true
 	}
 	m.mu.Unlock()
+	// Pending first, then the count raise_signal waits on: once it sees
+	// the count move, it runs the pending handlers and must find this one.
+	if run {
+		m.st.NotifySignal()
+	}
+	m.mu.Lock()
+	m.gen[sig]++
+	m.mu.Unlock()
 	select {
 	case m.kick <- struct{}{}:
 	default:
-	}
-	if run {
-		m.st.NotifySignal()
 	}
 }
 
