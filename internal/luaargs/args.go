@@ -259,3 +259,18 @@ func CheckAny(L *lua.LState, n int) lua.LValue {
 	}
 	return L.Get(n)
 }
+
+// OptBoolField returns option name of the options table opts (argument
+// n): def if it is nil, its value if it is a boolean; anything else is an
+// argument error naming the option.
+func OptBoolField(L *lua.LState, opts *lua.LTable, n int, name string, def bool) bool {
+	switch v := opts.RawGetString(name).(type) {
+	case *lua.LNilType:
+		return def
+	case lua.LBool:
+		return bool(v)
+	default:
+		ArgError(L, n, name+": boolean expected, got "+v.Type().String())
+	}
+	return def
+}

@@ -23,8 +23,8 @@ var ChildOptions = []string{"cwd", "env", "env_extra", "process_group", "start_n
 // stack index optn, into s; misuse raises a bad argument error.
 func ParseChildOptions(L *lua.LState, st *state.State, optn int, opts *lua.LTable, s *Spec) {
 	bad := func(msg string) { luaargs.ArgError(L, optn, msg) }
-	s.NewSession = optBool(L, opts, optn, "start_new_session", false)
-	s.KeepSignals = !optBool(L, opts, optn, "restore_signals", true)
+	s.NewSession = luaargs.OptBoolField(L, opts, optn, "start_new_session", false)
+	s.KeepSignals = !luaargs.OptBoolField(L, opts, optn, "restore_signals", true)
 	if v := opts.RawGetString("cwd"); v != lua.LNil {
 		cwd, ok := v.(lua.LString)
 		if !ok {
@@ -158,18 +158,6 @@ func checkRlimits(L *lua.LState, optn int, v lua.LValue) []NamedRlimit {
 		out = append(out, r)
 	})
 	return out
-}
-
-func optBool(L *lua.LState, opts *lua.LTable, optn int, name string, def bool) bool {
-	switch v := opts.RawGetString(name).(type) {
-	case *lua.LNilType:
-		return def
-	case lua.LBool:
-		return bool(v)
-	default:
-		luaargs.ArgError(L, optn, name+": boolean expected, got "+v.Type().String())
-	}
-	return def
 }
 
 // mergeEnv returns base with the variables of extra set over it.

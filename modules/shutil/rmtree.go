@@ -35,7 +35,7 @@ type rmTree struct {
 func (l *lib) rmtree(L *lua.LState) int {
 	path := luaargs.CheckPath(L, 1)
 	opts := luaargs.CheckOptions(L, 2, "ignore_errors", "onerror")
-	r := &rmTree{l: l, L: L, ignore: optBool(L, opts, 2, "ignore_errors"), onerror: optFunc(L, opts, 2, "onerror")}
+	r := &rmTree{l: l, L: L, ignore: luaargs.OptBoolField(L, opts, 2, "ignore_errors", false), onerror: optFunc(L, opts, 2, "onerror")}
 	if err := r.top(path); err != nil {
 		return luaerr.PushError(L, err) // an interruption: raised
 	}

@@ -69,8 +69,8 @@ func (l *lib) copytree(L *lua.LState) int {
 	src, dst := luaargs.CheckPath(L, 1), luaargs.CheckPath(L, 2)
 	opts := luaargs.CheckOptions(L, 3, "symlinks", "ignore", "dirs_exist_ok")
 	t := &treeCopy{l: l, L: L}
-	t.symlinks = optBool(L, opts, 3, "symlinks")
-	t.existOK = optBool(L, opts, 3, "dirs_exist_ok")
+	t.symlinks = luaargs.OptBoolField(L, opts, 3, "symlinks", false)
+	t.existOK = luaargs.OptBoolField(L, opts, 3, "dirs_exist_ok", false)
 	t.ignore = optFunc(L, opts, 3, "ignore")
 	if err := t.copy(src, dst, nil); err != nil {
 		return pushOpError(L, "copytree", src, dst, err)
@@ -96,19 +96,6 @@ func (e moreErrors) Error() string {
 	return reason(e.first) + " (and " + strconv.Itoa(e.more) + " more errors)"
 }
 func (e moreErrors) Unwrap() error { return e.first }
-
-// optBool reads a boolean option.
-func optBool(L *lua.LState, opts *lua.LTable, n int, name string) bool {
-	switch v := opts.RawGetString(name).(type) {
-	case *lua.LNilType:
-		return false
-	case lua.LBool:
-		return bool(v)
-	default:
-		luaargs.ArgError(L, n, name+": boolean expected, got "+v.Type().String())
-	}
-	return false
-}
 
 // optFunc reads an option that is a function, or nil.
 func optFunc(L *lua.LState, opts *lua.LTable, n int, name string) *lua.LFunction {

@@ -36,14 +36,14 @@ func (l *lib) runExtras(L *lua.LState, opts *lua.LTable, optn int, s *spec) extr
 	default:
 		luaargs.ArgError(L, optn, "input: string expected, got "+v.Type().String())
 	}
-	if optBool(L, opts, optn, "capture_output", false) {
+	if luaargs.OptBoolField(L, opts, optn, "capture_output", false) {
 		if s.Stdio[1] != spawn.Inherit || s.Stdio[2] != spawn.Inherit {
 			luaargs.ArgError(L, optn, "stdout and stderr cannot be given with capture_output")
 		}
 		s.Stdio[1], s.Stdio[2] = spawn.Pipe, spawn.Pipe
 	}
 	e.timeout = optSeconds(L, opts.RawGetString("timeout"), optn, "timeout")
-	e.check = optBool(L, opts, optn, "check", false)
+	e.check = luaargs.OptBoolField(L, opts, optn, "check", false)
 	return e
 }
 

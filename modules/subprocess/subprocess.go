@@ -121,7 +121,7 @@ type spec struct {
 // optn), allowing the given option names.
 func (l *lib) parseSpec(L *lua.LState, argn, optn int, allowed []string) (*spec, *lua.LTable) {
 	s, opts := l.parseOpts(L, optn, allowed)
-	shell := optBool(L, opts, optn, "shell", false)
+	shell := luaargs.OptBoolField(L, opts, optn, "shell", false)
 	s.args = L.Get(argn)
 	switch v := L.Get(argn).(type) {
 	case lua.LString:
@@ -251,22 +251,10 @@ func (l *lib) parseOpts(L *lua.LState, optn int, allowed []string) (*spec, *lua.
 			}
 		}
 	}
-	s.InheritFds = !optBool(L, opts, optn, "close_fds", true)
+	s.InheritFds = !luaargs.OptBoolField(L, opts, optn, "close_fds", true)
 	spawn.ParseChildOptions(L, l.st, optn, opts, &s.Spec)
 	s.waitDelay = optSeconds(L, opts.RawGetString("wait_delay"), optn, "wait_delay")
 	return s, opts
-}
-
-func optBool(L *lua.LState, opts *lua.LTable, optn int, name string, def bool) bool {
-	switch v := opts.RawGetString(name).(type) {
-	case *lua.LNilType:
-		return def
-	case lua.LBool:
-		return bool(v)
-	default:
-		luaargs.ArgError(L, optn, name+": boolean expected, got "+v.Type().String())
-	}
-	return def
 }
 
 // optSeconds reads a timeout in seconds: nil gives -1 (none).
