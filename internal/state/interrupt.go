@@ -98,25 +98,37 @@ func (st *State) Wait(fd int, write bool, timeout time.Duration) (inherit.Readin
 		}
 		return inherit.Wait(fd, write, timeout, -1)
 	}
+	r, err := st.resumable(in, timeout, func(d time.Duration, wake int) (inherit.Readiness, error) {
+		return inherit.Wait(fd, write, d, wake)
+	})
+	if err != nil && r != inherit.Woken {
+		// A bad descriptor: the call that follows reports it, under its
+		// own name.
+		return inherit.Ready, nil
+	}
+	return r, err
+}
+
+// resumable runs wait with what is left of timeout and the runtime's
+// waker (interrupt in) until it ends for another reason than the waker:
+// on each wake, a signal's handler runs and the wait resumes (PEP 475),
+// unless the runtime is interrupted or the handler raises, which returns
+// inherit.Woken and that error.
+func (st *State) resumable(in *interrupt, timeout time.Duration, wait func(left time.Duration, wake int) (inherit.Readiness, error)) (inherit.Readiness, error) {
 	deadline := deadlineOf(timeout)
 	for {
 		wake, err := st.wakeFd(in)
 		if err != nil {
 			return inherit.Woken, err
 		}
-		r, err := inherit.Wait(fd, write, left(deadline, timeout), wake)
+		r, err := wait(left(deadline, timeout), wake)
 		if r == inherit.Woken {
 			if err := st.woken(in); err != nil {
 				return r, err
 			}
 			continue
 		}
-		if err != nil {
-			// A bad descriptor: the call that follows reports it, under its
-			// own name.
-			return inherit.Ready, nil
-		}
-		return r, nil
+		return r, err
 	}
 }
 
@@ -181,22 +193,7 @@ func (st *State) WaitProcess(p *inherit.Process, timeout time.Duration) (inherit
 	if t := st.inTask(); t != nil {
 		return t.WaitProcess(p, timeout)
 	}
-	in := st.intr.Load()
-	deadline := deadlineOf(timeout)
-	for {
-		wake, err := st.wakeFd(in)
-		if err != nil {
-			return inherit.Woken, err
-		}
-		r, err := p.Wait(left(deadline, timeout), wake)
-		if r == inherit.Woken {
-			if err := st.woken(in); err != nil {
-				return r, err
-			}
-			continue
-		}
-		return r, err
-	}
+	return st.resumable(st.intr.Load(), timeout, p.Wait)
 }
 
 // Poll waits as inherit.Poll does, interruptibly: it returns
@@ -206,22 +203,9 @@ func (st *State) Poll(fds []inherit.PollFd, timeout time.Duration) (inherit.Read
 	if t := st.inTask(); t != nil {
 		return t.Poll(fds, timeout)
 	}
-	in := st.intr.Load()
-	deadline := deadlineOf(timeout)
-	for {
-		wake, err := st.wakeFd(in)
-		if err != nil {
-			return inherit.Woken, err
-		}
-		r, err := inherit.Poll(fds, left(deadline, timeout), wake)
-		if r == inherit.Woken {
-			if err := st.woken(in); err != nil {
-				return r, err
-			}
-			continue
-		}
-		return r, err
-	}
+	return st.resumable(st.intr.Load(), timeout, func(d time.Duration, wake int) (inherit.Readiness, error) {
+		return inherit.Poll(fds, d, wake)
+	})
 }
 
 // WakeFd returns the descriptor that the runtime's context makes readable
