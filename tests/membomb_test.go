@@ -117,3 +117,30 @@ func TestMemoryLimitLetsGarbageGo(t *testing.T) {
 		t.Fatalf("output %q", out.String())
 	}
 }
+
+// BenchmarkConcatMemoryLimit measures what WithMaxMemory adds to code that
+// concatenates small strings, the case the '..' allocation hook (patch
+// 0011) sees most: compare the two sub-benchmarks.
+func BenchmarkConcatMemoryLimit(b *testing.B) {
+	const src = `local s = "" for i = 1, 1000 do local t = "k" .. i .. "=" .. i end`
+	for _, c := range []struct {
+		name string
+		opts []runtime.Option
+	}{
+		{"off", nil},
+		{"on", []runtime.Option{runtime.WithMaxMemory(1 << 30)}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			r, err := runtime.New(c.opts...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer r.Close()
+			for b.Loop() {
+				if err := r.DoString(context.Background(), src, "concat"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
