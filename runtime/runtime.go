@@ -56,6 +56,11 @@ var ErrStillRunning = errors.New("runtime: Close: the running chunk has not stop
 // once cancelled.
 const closeWait = 2 * time.Second
 
+// relayWait bounds how long Close waits for the goroutines that copy the
+// reaped children's output to the host's writers to reach end of file
+// and close their pipes.
+const relayWait = 500 * time.Millisecond
+
 // begin marks the start of a call that uses the Lua state: one at a time,
 // and none once Close has begun.
 func (r *Runtime) begin() error {
@@ -720,6 +725,7 @@ func (r *Runtime) releaseAll() {
 			r.closeErr = fmt.Errorf("runtime: Close: buffered output not written within %v: %w", closeWait, r.closeErr)
 		}
 		r.st.ReapChildren(r.cfg.grace)
+		r.st.WaitRelays(relayWait)
 		r.st.Policy.Close()
 		r.st.Close()
 		r.l.Close()

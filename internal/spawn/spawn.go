@@ -272,6 +272,7 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 	for _, r := range c.relays {
 		inherit.Close(r.childFd) // the child has its copy
 		r.start()
+		st.TrackRelay(r.done)
 	}
 	c.p, c.Pid = p, p.Pid
 	st.AddChild(p, ownGroup)

@@ -210,3 +210,40 @@ func (st *State) StopChildren(sig syscall.Signal, grace time.Duration) {
 		k.p.Wait(time.Second, -1) // reaped, not left a zombie to whoever adopts it
 	}
 }
+
+// TrackRelay records a goroutine that copies between a child's standard
+// descriptor and a host stream, and still holds its end of the pipe until
+// done is closed: WaitRelays waits for it.
+func (st *State) TrackRelay(done <-chan struct{}) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	kept := st.relays[:0]
+	for _, d := range st.relays {
+		select {
+		case <-d:
+		default:
+			kept = append(kept, d)
+		}
+	}
+	st.relays = append(kept, done)
+}
+
+// WaitRelays waits, for at most d in all, until every relay TrackRelay
+// recorded has ended. Once the children are reaped their pipes reach end
+// of file at once and the relays close their ends; one that a process
+// the child left behind (a daemon) still writes to goes on after d.
+func (st *State) WaitRelays(d time.Duration) {
+	st.mu.Lock()
+	relays := st.relays
+	st.relays = nil
+	st.mu.Unlock()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for _, done := range relays {
+		select {
+		case <-done:
+		case <-t.C:
+			return
+		}
+	}
+}

@@ -70,6 +70,7 @@ type State struct {
 	waker     *inherit.Waker
 	stopWatch func() bool
 	children  map[*inherit.Process]child
+	relays    []<-chan struct{} // TrackRelay: copiers that may still hold a pipe
 	chunk     uint64
 
 	sigL       *lua.LState             // the main state, for the signal handlers
