@@ -9,13 +9,20 @@ import "golang.org/x/sys/unix"
 // hard limit cannot raise it again, so what runs in it afterwards is held
 // to n.
 func LimitSelf(resource int, n uint64) error {
+	return LimitSelfSoft(resource, n, n)
+}
+
+// LimitSelfSoft sets the soft limit of resource to soft and the hard limit
+// to hard: RLIMIT_CPU sends SIGXCPU at the soft limit and kills at the
+// hard one, which leaves the process a moment to say why it ends.
+func LimitSelfSoft(resource int, soft, hard uint64) error {
 	var rl unix.Rlimit
-	setBoth(&rl.Cur, &rl.Max, n)
+	setPair(&rl.Cur, &rl.Max, soft, hard)
 	return unix.Setrlimit(resource, &rl)
 }
 
-// setBoth stores n in both fields of an rlimit, whose type is uint64 on most
-// systems and int64 on FreeBSD.
-func setBoth[T int64 | uint64](cur, max *T, n uint64) {
-	*cur, *max = T(n), T(n)
+// setPair stores soft and hard in the fields of an rlimit, whose type is
+// uint64 on most systems and int64 on FreeBSD.
+func setPair[T int64 | uint64](cur, max *T, soft, hard uint64) {
+	*cur, *max = T(soft), T(hard)
 }

@@ -16,11 +16,14 @@ type Isolation struct {
 	// MaxMemory bounds what the worker may allocate, in bytes beyond the
 	// address space the Go runtime reserves at start-up (RLIMIT_AS), and
 	// sets the worker's Go memory limit to it. Past it the worker dies
-	// and the call returns an error.
+	// and the call returns an error that unwraps to ErrWorker and to a
+	// MaxMemory *LimitError.
 	MaxMemory int64
 
 	// CPUTime bounds the worker's processor time, rounded up to seconds
-	// (RLIMIT_CPU): SIGXCPU ends it.
+	// (RLIMIT_CPU, with the hard limit one second above): SIGXCPU ends it,
+	// and the call returns an error that unwraps to ErrWorker and to a
+	// CPUTime *LimitError.
 	CPUTime time.Duration
 
 	// MaxDescriptors bounds the worker's descriptors (RLIMIT_NOFILE).

@@ -105,6 +105,10 @@ func TestIsolatedBombEndsTheWorkerOnly(t *testing.T) {
 	if !errors.Is(err, ErrWorker) {
 		t.Fatalf("bomb: %v", err)
 	}
+	var lim *LimitError
+	if !errors.As(err, &lim) || lim.Limit != "MaxMemory" || lim.Value != 256<<20 {
+		t.Fatalf("bomb: %v does not unwrap to the MaxMemory LimitError (%#v)", err, lim)
+	}
 	t.Log(err)
 	if err := r.DoString(context.Background(), `return 1`, "after"); !errors.Is(err, ErrWorker) {
 		t.Fatalf("after the worker ended: %v", err)
@@ -160,7 +164,7 @@ func TestIsolatedLimitsInTheKernel(t *testing.T) {
 	if err != nil {
 		t.Skip("no /proc limits:", err)
 	}
-	for _, want := range []string{`Max open files\s+64\s+64`, `Max cpu time\s+2\s+2`, `Max processes\s+500\s+500`} {
+	for _, want := range []string{`Max open files\s+64\s+64`, `Max cpu time\s+2\s+3`, `Max processes\s+500\s+500`} {
 		if !regexpMatch(want, string(b)) {
 			t.Errorf("worker limits lack %q:\n%s", want, b)
 		}
@@ -180,11 +184,42 @@ func TestIsolatedLimitsInTheKernel(t *testing.T) {
 }
 
 func TestIsolatedKeepsLayerOneLimits(t *testing.T) {
-	r := isolatedRuntime(t, Isolation{}, WithInstructionLimit(100000))
+	r := isolatedRuntime(t, Isolation{}, WithInstructionLimit(100000), WithMaxDescriptors(20))
 	err := r.DoString(context.Background(), `while true do end`, "spin")
 	if err == nil || !strings.Contains(err.Error(), "InstructionLimit") {
 		t.Fatalf("instruction limit in the worker: %v", err)
 	}
+	// The limit crosses whole, as errors.As finds it in-process.
+	var lim *LimitError
+	if !errors.As(err, &lim) || lim.Limit != "InstructionLimit" || lim.Value != 100000 || lim.Used <= 100000 {
+		t.Fatalf("instruction limit: %v does not unwrap to its LimitError (%#v)", err, lim)
+	}
+	var e *Error
+	if !errors.As(err, &e) || e.Message != err.Error() {
+		t.Fatalf("instruction limit: %T %v is not a *runtime.Error", err, err)
+	}
+	// The worker goes on, and a limit that refuses one call is still an
+	// errno for the script.
+	err = r.DoString(context.Background(), `
+		local fds = {}
+		while true do
+			local r, w, errno = os.pipe()
+			if not r then assert(errno == 24 and w:find("MaxDescriptors"), w) return end
+			fds[#fds+1] = r
+		end`, "fds")
+	if err != nil {
+		t.Fatalf("descriptor limit in the worker: %v", err)
+	}
+}
+
+func TestIsolatedCPUTimeIsALimitError(t *testing.T) {
+	r := isolatedRuntime(t, Isolation{CPUTime: time.Second})
+	err := r.DoString(context.Background(), `while true do end`, "spin")
+	var lim *LimitError
+	if !errors.Is(err, ErrWorker) || !errors.As(err, &lim) || lim.Limit != "CPUTime" || lim.Value != int64(time.Second) {
+		t.Fatalf("spin under RLIMIT_CPU: %v (%#v)", err, lim)
+	}
+	t.Log(err)
 }
 
 func TestIsolationRefusesWhatCannotCross(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	goio "io"
 	"os"
+	"os/signal"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/isolate"
+	"github.com/safesh/safesh/internal/limits"
 	lua "github.com/yuin/gopher-lua"
 	"golang.org/x/sys/unix"
 )
@@ -31,6 +33,7 @@ type worker struct {
 	out    [3]*lockedWriter
 	copied sync.WaitGroup // the stdin and stderr copiers
 	crash  crashLog
+	iso    Isolation // the kernel limits it runs under
 
 	mu   sync.Mutex
 	dead error // why the worker ended, once it has
@@ -100,7 +103,7 @@ func newIsolated(cfg config) (*Runtime, error) {
 		}
 		prog = exe
 	}
-	w := &worker{frames: make(chan isolate.Frame, 16), funcs: map[string]lua.LGFunction{}}
+	w := &worker{frames: make(chan isolate.Frame, 16), funcs: map[string]lua.LGFunction{}, iso: *cfg.isolation}
 	var closeLater []int
 	defer func() {
 		for _, fd := range closeLater {
@@ -322,10 +325,36 @@ func (w *worker) read() {
 	w.crash.mu.Unlock()
 	w.mu.Lock()
 	if w.dead == nil {
-		w.dead = fmt.Errorf("%w (%s)", ErrWorker, why)
+		if lim := w.limitReached(status.Signal, w.crash.line); lim != nil {
+			w.dead = fmt.Errorf("%w (%s): %w", ErrWorker, why, lim)
+		} else {
+			w.dead = fmt.Errorf("%w (%s)", ErrWorker, why)
+		}
 	}
 	w.mu.Unlock()
 	close(w.frames)
+}
+
+// cpuLimitCrash is what a worker prints as RLIMIT_CPU ends it.
+const cpuLimitCrash = "fatal error: CPU time limit reached (RLIMIT_CPU)"
+
+// limitReached tells which of the kernel's limits ended the worker, from
+// how it died: SIGXCPU past CPUTime (RLIMIT_CPU), or the Go runtime's
+// out-of-memory fatal error under MaxMemory (RLIMIT_AS and the Go memory
+// limit). It is nil for any other end. Used is unknown there: it is the
+// limit itself.
+func (w *worker) limitReached(sig syscall.Signal, crash string) *LimitError {
+	switch {
+	case w.iso.CPUTime > 0 && (sig == syscall.SIGXCPU || crash == cpuLimitCrash):
+		d := w.iso.CPUTime.Round(time.Second)
+		if d < w.iso.CPUTime {
+			d += time.Second
+		}
+		return &LimitError{Limit: limits.CPUTime, Value: int64(d), Used: int64(d)}
+	case w.iso.MaxMemory > 0 && strings.Contains(crash, "out of memory"):
+		return &LimitError{Limit: limits.Memory, Value: w.iso.MaxMemory, Used: w.iso.MaxMemory, Errno: syscall.ENOMEM}
+	}
+	return nil
 }
 
 // err is why the worker ended (once frames is closed).
@@ -407,6 +436,15 @@ func (w *worker) done(ctx context.Context, L *lua.LState, f isolate.Frame) ([]lu
 		return nil, ErrClosed
 	case "go":
 		return nil, errors.New(str(1))
+	case "limit":
+		num := func(i int) int64 {
+			if i < len(vs) {
+				return int64(lua.LVAsNumber(vs[i]))
+			}
+			return 0
+		}
+		lim := &LimitError{Limit: str(3), Value: num(4), Used: num(5), Errno: syscall.Errno(num(6))}
+		return nil, &Error{Message: str(1), Traceback: str(2), Value: lua.LString(str(1)), cause: lim}
 	}
 	e := &Error{Message: str(1), Traceback: str(2), Value: lua.LString(str(1))}
 	if len(vs) > 3 {
@@ -675,6 +713,7 @@ func (r *Runtime) serve(ctx context.Context, f isolate.Frame) ([]lua.LValue, err
 func (h *host) sendResult(results []lua.LValue, err error) {
 	var e *Error
 	var exit *ExitError
+	var lim *LimitError
 	switch {
 	case err == nil:
 		if err := h.send(msgDone, "ok", results); err != nil {
@@ -686,6 +725,10 @@ func (h *host) sendResult(results []lua.LValue, err error) {
 		h.send(msgDone, "interrupted")
 	case errors.Is(err, ErrClosed):
 		h.send(msgDone, "closed")
+	case errors.As(err, &e) && errors.As(err, &lim):
+		// A limit crosses whole, so that the host's errors.As finds it as
+		// it would in-process; the numbers are exact in a float64 up to 2^53.
+		h.send(msgDone, "limit", e.Message, e.Traceback, lim.Limit, lim.Value, lim.Used, int64(lim.Errno))
 	case errors.As(err, &e):
 		if h.send(msgDone, "error", e.Message, e.Traceback, e.Value) != nil {
 			h.send(msgDone, "error", e.Message, e.Traceback)
@@ -823,7 +866,17 @@ func limitWorker(t *lua.LTable) error {
 		if float64(secs) < s {
 			secs++
 		}
-		if err := inherit.LimitSelf(unix.RLIMIT_CPU, secs); err != nil {
+		// SIGXCPU at the limit: the worker says why it ends, and the host
+		// gets a CPUTime LimitError (limitReached); the kernel's SIGKILL
+		// one second later is for a worker that cannot say it.
+		xcpu := make(chan os.Signal, 1)
+		signal.Notify(xcpu, syscall.SIGXCPU)
+		go func() {
+			<-xcpu
+			fmt.Fprintln(os.Stderr, cpuLimitCrash)
+			os.Exit(2)
+		}()
+		if err := inherit.LimitSelfSoft(unix.RLIMIT_CPU, secs, secs+1); err != nil {
 			return fmt.Errorf("runtime: WithIsolation: CPUTime: %w", err)
 		}
 	}

@@ -205,6 +205,8 @@ func Message(typ byte, values ...any) (Frame, error) {
 			lv = lua.LString(v)
 		case int:
 			lv = lua.LNumber(v)
+		case int64:
+			lv = lua.LNumber(v)
 		case bool:
 			lv = lua.LBool(v)
 		case lua.LValue:
