@@ -60,7 +60,7 @@ func WithIsolation(iso Isolation) Option {
 var ErrWorker = errors.New("runtime: the isolated worker ended")
 
 // isolatedEnv names the variable that tells a process it is a worker, and
-// which descriptor is its socket to the host.
+// which descriptors are its sockets to the host: "conn,cancel".
 const isolatedEnv = "SAFESH_ISOLATED_FD"
 
 // cancelWait is how long a cancelled chunk in a worker has to end before
@@ -73,7 +73,6 @@ const (
 	msgString   = 'S' // DoString: code, name
 	msgFile     = 'F' // DoFile: path
 	msgGlobal   = 'G' // CallGlobal: name, args...
-	msgCancel   = 'C' // cancel the running chunk
 	msgReply    = 'R' // a host function's results: true, values... | false, message
 	msgQuit     = 'Q' // close the runtime and exit
 	msgHello    = 'H' // the worker is up

@@ -4,6 +4,7 @@ package runtime
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	goio "io"
@@ -34,6 +35,20 @@ type worker struct {
 	copied sync.WaitGroup // the stdin and stderr copiers
 	crash  crashLog
 	iso    Isolation // the kernel limits it runs under
+
+	// L is the host-side state WithFunc's functions run on: the reader
+	// goroutine calls them as the worker asks, while the caller of the
+	// request waits for its end, so that a host function call costs no
+	// hand-over between goroutines.
+	L *lua.LState
+
+	// cancel is the host's end of a second socket that carries only
+	// cancellations: the request number (8 bytes), or 0 for whatever
+	// runs. The worker's main goroutine reads requests and replies on
+	// conn itself, one at a time, and another of its goroutines reads
+	// cancel, so that a chunk that runs Lua code is still cancelled.
+	cancel *os.File
+	seq    uint64 // requests sent so far
 
 	mu   sync.Mutex
 	dead error // why the worker ended, once it has
@@ -117,6 +132,13 @@ func newIsolated(cfg config) (*Runtime, error) {
 	closeLater = append(closeLater, pair[1])
 	syscall.SetNonblock(pair[0], true)
 	w.conn = os.NewFile(uintptr(pair[0]), "isolated worker")
+	cpair, err := inherit.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		w.conn.Close()
+		return nil, fmt.Errorf("runtime: WithIsolation: %w", err)
+	}
+	closeLater = append(closeLater, cpair[1])
+	w.cancel = os.NewFile(uintptr(cpair[0]), "isolated worker's cancel")
 
 	// The worker's standard descriptors: the host's files as they are;
 	// a Go reader through a pipe; Go writers through frames, which keep
@@ -178,17 +200,18 @@ func newIsolated(cfg config) (*Runtime, error) {
 		pr.Close()
 	}()
 
-	pass := []int{pair[1]}
+	pass := []int{pair[1], cpair[1]}
 	var grants [][]any
 	for _, g := range cfg.files {
 		fd := int(g.f.Fd())
 		pass = append(pass, fd)
 		grants = append(grants, []any{g.name, fd, g.writable})
 	}
-	env := append(os.Environ(), isolatedEnv+"="+strconv.Itoa(pair[1]))
+	env := append(os.Environ(), isolatedEnv+"="+strconv.Itoa(pair[1])+","+strconv.Itoa(cpair[1]))
 	p, err := inherit.StartProcess(prog, []string{prog}, &inherit.ProcAttr{Env: env, Files: files, PassFds: pass})
 	if err != nil {
 		w.conn.Close()
+		w.cancel.Close()
 		return nil, fmt.Errorf("runtime: WithIsolation: start %s: %w", prog, err)
 	}
 	w.proc = p
@@ -196,6 +219,7 @@ func newIsolated(cfg config) (*Runtime, error) {
 		inherit.Close(fd)
 	}
 	closeLater = nil
+	w.L = lua.NewState(lua.Options{SkipOpenLibs: true})
 	go w.read()
 	for _, f := range cfg.funcs {
 		w.funcs[f.name] = f.fn
@@ -213,7 +237,7 @@ func newIsolated(cfg config) (*Runtime, error) {
 	case <-time.After(10 * time.Second):
 		return fail(fmt.Errorf("runtime: WithIsolation: %s did not start as a worker within 10s (its main must call runtime.ServeIsolated first)", prog))
 	}
-	L := lua.NewState(lua.Options{SkipOpenLibs: true})
+	L := w.L
 	initTable, err := initMessage(L, cfg, streams, grants)
 	if err == nil {
 		err = w.send(msgInit, initTable)
@@ -302,14 +326,17 @@ func (w *worker) read() {
 		if err != nil {
 			break
 		}
-		if f.Type == msgOutput && len(f.Payload) > 0 {
+		switch {
+		case f.Type == msgOutput && len(f.Payload) > 0:
 			stream, data := f.Payload[0], f.Payload[1:]
 			if stream < 3 && w.out[stream] != nil {
 				w.out[stream].Write(data)
 			}
-			continue
+		case f.Type == msgCallHost:
+			w.callHost(w.L, f)
+		default:
+			w.frames <- f
 		}
-		w.frames <- f
 	}
 	w.proc.Wait(-1, -1)
 	w.copied.Wait()
@@ -371,14 +398,24 @@ func (w *worker) err() error {
 func (w *worker) kill() {
 	w.proc.Signal(syscall.SIGKILL)
 	w.conn.Close()
+	w.cancel.Close()
 	for range w.frames {
 	}
 	w.proc.Release()
 }
 
-// await serves the worker's calls of host functions until the request
-// ends, and returns its results. A cancelled ctx cancels the chunk, and
-// kills the worker if it has not ended within cancelWait.
+// sendCancel asks the worker to cancel request seq (0: whatever runs).
+func (w *worker) sendCancel(seq uint64) error {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], seq)
+	_, err := w.cancel.Write(b[:])
+	return err
+}
+
+// await waits until the request ends (the reader goroutine meanwhile runs
+// the host functions the worker calls), and returns its results. A
+// cancelled ctx cancels the chunk, and kills the worker if it has not
+// ended within cancelWait.
 func (w *worker) await(ctx context.Context, L *lua.LState) ([]lua.LValue, error) {
 	var deadline <-chan time.Time
 	done := ctx.Done()
@@ -392,15 +429,12 @@ func (w *worker) await(ctx context.Context, L *lua.LState) ([]lua.LValue, error)
 				}
 				return nil, &Error{Message: err.Error(), cause: err}
 			}
-			switch f.Type {
-			case msgCallHost:
-				w.callHost(L, f)
-			case msgDone:
+			if f.Type == msgDone {
 				return w.done(ctx, L, f)
 			}
 		case <-done:
 			done = nil
-			w.send(msgCancel)
+			w.sendCancel(w.seq)
 			deadline = time.After(cancelWait)
 		case <-deadline:
 			w.proc.Signal(syscall.SIGKILL)
@@ -500,6 +534,7 @@ func (r *Runtime) isoRequest(ctx context.Context, typ byte, values ...any) ([]lu
 	if err := ctx.Err(); err != nil {
 		return nil, &Error{Message: "interrupted", cause: err}
 	}
+	r.iso.seq++
 	if err := r.iso.send(typ, values...); err != nil {
 		if errors.Is(err, syscall.EPIPE) || errors.Is(err, os.ErrClosed) {
 			<-r.iso.frames // it has ended: the reader says why
@@ -520,6 +555,7 @@ func (r *Runtime) closeIsolated() error {
 	var err error
 	r.release.Do(func() {
 		w := r.iso
+		w.sendCancel(0) // a chunk that runs is cancelled, then the worker quits
 		w.send(msgQuit)
 		t := time.NewTimer(r.cfg.grace + closeWait)
 		defer t.Stop()
@@ -541,6 +577,7 @@ func (r *Runtime) closeIsolated() error {
 			}
 		}
 		w.conn.Close()
+		w.cancel.Close()
 		w.proc.Release()
 		r.l.Close()
 	})
@@ -557,19 +594,79 @@ func ServeIsolated() {
 		return
 	}
 	os.Unsetenv(isolatedEnv)
-	fd, err := strconv.Atoi(v)
-	if err != nil {
+	a, b, _ := strings.Cut(v, ",")
+	fd, err := strconv.Atoi(a)
+	cfd, cerr := strconv.Atoi(b)
+	if err != nil || cerr != nil {
 		fmt.Fprintf(os.Stderr, "safesh worker: bad %s=%q\n", isolatedEnv, v)
 		os.Exit(2)
 	}
-	os.Exit(serveWorker(fd))
+	os.Exit(serveWorker(fd, cfd))
 }
 
-// host is the worker's side of an isolated runtime.
+// host is the worker's side of an isolated runtime. The main goroutine
+// reads conn: a request, then, while it runs, the replies to its calls of
+// host functions (stub), one frame at a time. Cancellations come on a
+// socket of their own, read by watchCancels.
 type host struct {
-	conn    *os.File
-	wmu     sync.Mutex
-	replies chan isolate.Frame
+	conn *os.File
+	wmu  sync.Mutex
+
+	mu        sync.Mutex
+	seq       uint64             // the request running, or the last one
+	cancelled uint64             // the highest request the host cancelled
+	cancel    context.CancelFunc // cancels the running request, or nil
+
+	quitting bool // a stub read msgQuit instead of its reply (main goroutine only)
+}
+
+// begin numbers the request that starts and returns its context, already
+// cancelled when the host's cancel came before the request itself.
+func (h *host) begin() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.seq++
+	h.cancel = cancel
+	if h.cancelled >= h.seq {
+		cancel()
+	}
+	return ctx
+}
+
+// end forgets the request that ended.
+func (h *host) end() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.cancel()
+	h.cancel = nil
+}
+
+// cancelRequest cancels request seq, now or when it starts; 0 cancels
+// whatever runs.
+func (h *host) cancelRequest(seq uint64) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if seq == 0 {
+		seq = h.seq
+	}
+	h.cancelled = max(h.cancelled, seq)
+	if h.cancel != nil && h.seq == seq {
+		h.cancel()
+	}
+}
+
+// watchCancels reads the host's cancellations until the host goes away,
+// which cancels what runs.
+func (h *host) watchCancels(c *os.File) {
+	var b [8]byte
+	for {
+		if _, err := goio.ReadFull(c, b[:]); err != nil {
+			h.cancelRequest(0)
+			return
+		}
+		h.cancelRequest(binary.BigEndian.Uint64(b[:]))
+	}
 }
 
 func (h *host) send(typ byte, values ...any) error {
@@ -603,9 +700,9 @@ func (fw frameWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func serveWorker(fd int) int {
+func serveWorker(fd, cancelFd int) int {
 	syscall.SetNonblock(fd, true)
-	h := &host{conn: os.NewFile(uintptr(fd), "isolated host"), replies: make(chan isolate.Frame, 1)}
+	h := &host{conn: os.NewFile(uintptr(fd), "isolated host")}
 	if err := h.send(msgHello); err != nil {
 		return 2
 	}
@@ -635,55 +732,26 @@ func serveWorker(fd int) int {
 		h.send(msgDone, "go", err.Error())
 		return 1
 	}
+	syscall.SetNonblock(cancelFd, true)
+	go h.watchCancels(os.NewFile(uintptr(cancelFd), "isolated host's cancel"))
 	h.send(msgDone, "ok")
 
-	var mu sync.Mutex
-	var cancel context.CancelFunc
-	var running sync.WaitGroup
-	quit := func() int {
-		mu.Lock()
-		if cancel != nil {
-			cancel()
-		}
-		mu.Unlock()
-		running.Wait()
-		if err := r.Close(); err != nil {
-			h.send(msgDone, "go", err.Error())
-		} else {
-			h.send(msgDone, "closed")
-		}
-		return 0
-	}
 	for {
 		f, err := isolate.ReadFrame(h.conn)
-		if err != nil {
-			return quit()
+		if err != nil || f.Type == msgQuit || h.quitting {
+			if err := r.Close(); err != nil {
+				h.send(msgDone, "go", err.Error())
+			} else {
+				h.send(msgDone, "closed")
+			}
+			return 0
 		}
 		switch f.Type {
-		case msgReply:
-			h.replies <- f
-		case msgCancel:
-			mu.Lock()
-			if cancel != nil {
-				cancel()
-			}
-			mu.Unlock()
-		case msgQuit:
-			return quit()
 		case msgString, msgFile, msgGlobal:
-			ctx, c := context.WithCancel(context.Background())
-			mu.Lock()
-			cancel = c
-			mu.Unlock()
-			running.Add(1)
-			go func() {
-				defer running.Done()
-				h.sendResult(r.serve(ctx, f))
-				mu.Lock()
-				cancel = nil
-				mu.Unlock()
-				c()
-			}()
+			ctx := h.begin()
+			results, err := r.serve(ctx, f)
+			h.end()
+			h.sendResult(results, err)
 		}
 	}
 }
@@ -829,8 +897,15 @@ func (h *host) stub(name string) lua.LGFunction {
 		if err := h.send(msgCallHost, name, args); err != nil {
 			L.RaiseError("%s: %s", name, err)
 		}
-		f, ok := <-h.replies
-		if !ok {
+		f, err := isolate.ReadFrame(h.conn)
+		for err == nil && f.Type != msgReply {
+			if f.Type == msgQuit { // the host closes the runtime
+				h.quitting = true
+				L.RaiseError("%s: the runtime is closing", name)
+			}
+			f, err = isolate.ReadFrame(h.conn)
+		}
+		if err != nil {
 			L.RaiseError("%s: the host is gone", name)
 		}
 		vs, err := isolate.NewDecoder(f.Payload).Values(L)
