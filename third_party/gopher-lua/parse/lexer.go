@@ -422,6 +422,7 @@ redo:
 				}
 			default:
 				tok.Type = '.'
+				writeChar(buf, ch) // an error near it says near '.'
 			}
 			tok.Str = buf.String()
 		case ':':
@@ -457,6 +458,11 @@ type Lexer struct {
 	Token         ast.Token
 	PrevTokenType int
 	levels        int // blocks and brackets open at this token
+
+	// expect follows what the tokens before Token leave open, for the
+	// messages of syntax errors; pending is Token, until the next Lex.
+	expect  expectation
+	pending *ast.Token
 }
 
 // MaxLevels is how deeply blocks (do, function, if, repeat) and brackets
@@ -467,6 +473,10 @@ const MaxLevels = 200
 
 func (lx *Lexer) Lex(lval *yySymType) int {
 	lx.PrevTokenType = lx.Token.Type
+	if lx.pending != nil {
+		lx.expect.see(*lx.pending)
+		lx.pending = nil
+	}
 	tok, err := lx.scanner.Scan(lx)
 	if err != nil {
 		panic(err)
@@ -477,6 +487,7 @@ func (lx *Lexer) Lex(lval *yySymType) int {
 	}
 	lval.token = tok
 	lx.Token = tok
+	lx.pending = &lx.Token
 	switch tok.Type {
 	case TDo, TFunction, TIf, TRepeat, '(', '{', '[':
 		if lx.levels++; lx.levels > MaxLevels {
@@ -493,6 +504,14 @@ func (lx *Lexer) Lex(lval *yySymType) int {
 func (lx *Lexer) Error(message string) {
 	if message == "syntax error" {
 		message = "unexpected symbol"
+		eof := lx.Token.Type < 0
+		line := lx.Token.Pos.Line
+		if eof {
+			line = lx.scanner.lastLine
+		}
+		if m, ok := lx.expect.message(lx.Token, eof, line); ok {
+			message = m
+		}
 	}
 	panic(lx.scanner.TokenError(lx.Token, message))
 }
