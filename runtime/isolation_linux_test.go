@@ -206,6 +206,40 @@ func TestIsolatedCloseStopsARunningChunk(t *testing.T) {
 	}
 }
 
+// TestIsolatedCloseWithAStuckHostFunction: Close returns, with an error
+// and the worker killed, while a host function the worker called has not
+// returned.
+func TestIsolatedCloseWithAStuckHostFunction(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	called := make(chan struct{})
+	r, err := New(WithIsolation(Isolation{}), WithGracePeriod(10*time.Millisecond),
+		WithFunc("hang", func(L *lua.LState) int { close(called); <-release; return 0 }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	go r.DoString(context.Background(), `hang()`, "hang")
+	<-called
+	pid := r.iso.proc.Pid
+	start := time.Now()
+	closed := make(chan error, 1)
+	go func() { closed <- r.Close() }()
+	select {
+	case err := <-closed:
+		if err == nil || !strings.Contains(err.Error(), "has not returned") {
+			t.Fatalf("Close: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close still waits 10 s later")
+	}
+	t.Logf("Close took %v", time.Since(start))
+	// Dead, a zombie until the reader reaps it once the function returns.
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if i := bytes.LastIndexByte(stat, ')'); err == nil && (i < 0 || i+2 >= len(stat) || stat[i+2] != 'Z') {
+		t.Errorf("the worker %d still runs: %s", pid, stat)
+	}
+}
+
 func TestIsolatedLimitsInTheKernel(t *testing.T) {
 	r := isolatedRuntime(t, Isolation{MaxDescriptors: 64, CPUTime: 2 * time.Second, MaxProcesses: 500})
 	b, err := os.ReadFile("/proc/" + itoa(r.iso.proc.Pid) + "/limits")

@@ -559,6 +559,7 @@ func (r *Runtime) closeIsolated() error {
 		w.send(msgQuit)
 		t := time.NewTimer(r.cfg.grace + closeWait)
 		defer t.Stop()
+		killed, stuck := false, false
 	wait:
 		for {
 			select {
@@ -573,13 +574,34 @@ func (r *Runtime) closeIsolated() error {
 					}
 				}
 			case <-t.C:
+				if killed {
+					// The reader is held by a host function that does not
+					// return: the worker is gone, and what the reader and
+					// that function use is released when they end.
+					stuck = true
+					break wait
+				}
 				w.proc.Signal(syscall.SIGKILL)
+				killed = true
+				t.Reset(closeWait)
 			}
 		}
 		w.conn.Close()
 		w.cancel.Close()
-		w.proc.Release()
-		r.l.Close()
+		release := func() {
+			w.proc.Release()
+			r.l.Close()
+		}
+		if stuck {
+			err = errors.New("runtime: Close: a host function called by the isolated worker has not returned; the worker was killed")
+			go func() {
+				for range w.frames {
+				}
+				release()
+			}()
+			return
+		}
+		release()
 	})
 	return err
 }
