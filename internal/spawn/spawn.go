@@ -272,7 +272,12 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 	for _, r := range c.relays {
 		inherit.Close(r.childFd) // the child has its copy
 		r.start()
-		st.TrackRelay(r.done)
+		if r.writer != nil {
+			// An output relay ends at the end of file, once the child and
+			// what it started have exited; an input relay ends when the
+			// host's reader returns, which Close does not wait for.
+			st.TrackRelay(r.done)
+		}
 	}
 	c.p, c.Pid = p, p.Pid
 	st.AddChild(p, ownGroup)
