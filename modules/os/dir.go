@@ -224,7 +224,8 @@ func (l *lib) scanMeta(L *lua.LState) *lua.LTable {
 				luaargs.TypeError(L, 1, "scandir handle")
 			}
 			h.s.close()
-			return 0
+			L.Push(lua.LTrue)
+			return 1
 		},
 	})
 	mt.RawSetString("__index", methods)
