@@ -1,7 +1,6 @@
 package luaargs
 
 import (
-	"slices"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -26,9 +25,11 @@ type FuncPlace struct {
 // type (its metatable's __index table, or the table under __methods where
 // __index is a function). As Lua 5.4's luaL_traceback and luaL_argerror
 // do with package.loaded, this names a function its caller did not, as
-// in pcall(os.close, -1). The search is in sorted key order, modules
-// before globals before methods, so the same value always gets the same
-// name; it runs only when a name is asked for, as errors do.
+// in pcall(os.close, -1). Where a value has several names, a module's
+// function wins over a sub-table's, a global and a method, and then the
+// smallest name ("subprocess.Popen" over "subprocess.popen"), so the same
+// value always gets the same name. It looks through every loaded module,
+// so it is for errors and help, not for a fast path.
 func FindFunc(L *lua.LState, fn lua.LValue) (FuncPlace, bool) {
 	if _, ok := fn.(*lua.LFunction); !ok {
 		return FuncPlace{}, false
@@ -37,75 +38,81 @@ func FindFunc(L *lua.LState, fn lua.LValue) (FuncPlace, bool) {
 	if !ok {
 		return FuncPlace{}, false
 	}
-	if loaded, ok := reg.RawGetString("_LOADED").(*lua.LTable); ok {
-		mods := sortedKeys(loaded)
-		// Modules first (one level, then their sub-tables), globals last:
-		// os.close, not _G.os.close.
-		for depth := 1; depth <= 2; depth++ {
-			for _, mod := range mods {
-				if mod == "_G" {
-					continue
-				}
-				if t, ok := loaded.RawGetString(mod).(*lua.LTable); ok {
-					if name, ok := findIn(t, fn, depth); ok {
-						return FuncPlace{Name: mod + "." + name}, true
-					}
-				}
-			}
-		}
-		if g, ok := loaded.RawGetString("_G").(*lua.LTable); ok {
-			if name, ok := findIn(g, fn, 1); ok {
-				return FuncPlace{Name: name}, true
-			}
+	// One pass, no sorting: the best of the places found wins, by rank
+	// (a module's function, a sub-table's, a global, a method), then name.
+	var best FuncPlace
+	bestRank := -1
+	found := func(rank int, place FuncPlace) {
+		if bestRank < 0 || rank < bestRank || rank == bestRank && place.Type+" "+place.Name < best.Type+" "+best.Name {
+			best, bestRank = place, rank
 		}
 	}
-	for _, typ := range sortedKeys(reg) {
-		mt, ok := reg.RawGetString(typ).(*lua.LTable)
-		if !ok || typ == "_LOADED" {
-			continue
+	// Each rank is a pass of its own, so that the common case, a
+	// module's function, looks at the modules' own fields only.
+	if loaded, ok := reg.RawGetString("_LOADED").(*lua.LTable); ok {
+		for rank := 0; rank <= 2 && bestRank < 0; rank++ {
+			loaded.ForEach(func(mk, mv lua.LValue) {
+				mod, ok := name(mk)
+				t, isTable := mv.(*lua.LTable)
+				if !ok || !isTable || (mod == "_G") != (rank == 2) {
+					return
+				}
+				t.ForEach(func(k, v lua.LValue) {
+					n, ok := name(k)
+					switch {
+					case !ok:
+					case rank == 2:
+						if v == fn {
+							found(2, FuncPlace{Name: n})
+						}
+					case rank == 0:
+						if v == fn {
+							found(0, FuncPlace{Name: mod + "." + n})
+						}
+					default:
+						if sub, ok := v.(*lua.LTable); ok && sub != t {
+							sub.ForEach(func(k2, v2 lua.LValue) {
+								if n2, ok := name(k2); ok && v2 == fn {
+									found(1, FuncPlace{Name: mod + "." + n + "." + n2})
+								}
+							})
+						}
+					}
+				})
+			})
+		}
+	}
+	if bestRank >= 0 {
+		return best, true
+	}
+	reg.ForEach(func(tk, tv lua.LValue) {
+		typ, ok := name(tk)
+		mt, isTable := tv.(*lua.LTable)
+		if !ok || !isTable || typ == "_LOADED" {
+			return
 		}
 		methods, ok := mt.RawGetString("__index").(*lua.LTable)
 		if !ok {
 			methods, ok = mt.RawGetString("__methods").(*lua.LTable)
 		}
 		if !ok {
-			continue
+			return
 		}
-		if name, ok := findIn(methods, fn, 1); ok {
-			return FuncPlace{Name: name, Type: typ}, true
-		}
-	}
-	return FuncPlace{}, false
-}
-
-// findIn returns the key under which t holds fn, at exactly depth levels
-// of string keys ("close", or at depth 2 "path.join").
-func findIn(t *lua.LTable, fn lua.LValue, depth int) (string, bool) {
-	for _, k := range sortedKeys(t) {
-		v := t.RawGetString(k)
-		if depth == 1 {
-			if v == fn {
-				return k, true
+		methods.ForEach(func(k, v lua.LValue) {
+			if n, ok := name(k); ok && v == fn {
+				found(3, FuncPlace{Name: n, Type: typ})
 			}
-			continue
-		}
-		if sub, ok := v.(*lua.LTable); ok {
-			if name, ok := findIn(sub, fn, depth-1); ok {
-				return k + "." + name, true
-			}
-		}
-	}
-	return "", false
-}
-
-// sortedKeys returns the string keys of t that are names, sorted.
-func sortedKeys(t *lua.LTable) []string {
-	var keys []string
-	t.ForEach(func(k, _ lua.LValue) {
-		if s, ok := k.(lua.LString); ok && s != "" && !strings.HasPrefix(string(s), "__") {
-			keys = append(keys, string(s))
-		}
+		})
 	})
-	slices.Sort(keys)
-	return keys
+	return best, bestRank >= 0
+}
+
+// name returns k as a name a script can write after a dot: a non-empty
+// string that is not a metamethod's.
+func name(k lua.LValue) (string, bool) {
+	s, ok := k.(lua.LString)
+	if !ok || s == "" || strings.HasPrefix(string(s), "__") {
+		return "", false
+	}
+	return string(s), true
 }
