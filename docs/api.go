@@ -53,7 +53,7 @@ type Index struct {
 }
 
 var (
-	headingRE = regexp.MustCompile("^## (.+?) — \\[[^\\]]+\\]\\(([^)]+)\\)$")
+	headingRE = regexp.MustCompile(`^## (.+?) — \[[^\]]+\]\(([^)]+)\)$`)
 	typeRE    = regexp.MustCompile("\\(`([^`]+)`\\)$")
 	moduleRE  = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$`)
 	callRE    = regexp.MustCompile("^\\[`([^`]+)`\\]\\(([^)]+)\\)$")
