@@ -13,7 +13,7 @@ var layers = []struct {
 	rank int
 	path string // a package, or a prefix ending in "/"
 }{
-	{0, "inherit"}, {0, "internal/posixpath"}, {0, "internal/strmem"},
+	{0, "inherit"}, {0, "internal/posixpath"}, {0, "internal/strmem"}, {0, "docs"},
 	{1, "internal/policy"}, {1, "internal/luaargs"}, {1, "internal/luaerr"}, {1, "internal/fdtest"},
 	{1, "internal/shlex"}, {1, "internal/pyoracle"}, {1, "internal/isolate"}, {1, "internal/limits"},
 	{2, "internal/state"},

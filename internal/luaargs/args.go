@@ -48,14 +48,22 @@ func TypeName(L *lua.LState, n int) string {
 // callee returns the name of the running Go function as its caller spelled
 // it, and whether the call looks like a method call: the first argument is
 // a value whose metatable's __index holds this very function under that
-// name.
+// name. A call that names no function (pcall(os.close, -1), a coroutine's
+// body, a call from Go) gets the name FindFunc finds for the function, as
+// Lua 5.4 does ("os.close"), and "?" only when it finds none.
 func callee(L *lua.LState) (name string, method bool) {
 	dbg, ok := L.GetStack(0)
 	if !ok {
 		return "?", false
 	}
 	fn, err := L.GetInfo("nf", dbg, lua.LNil)
-	if err != nil || dbg.Name == "" || strings.HasPrefix(dbg.Name, "(") || strings.HasPrefix(dbg.Name, "main chunk") {
+	if err != nil {
+		return "?", false
+	}
+	if dbg.Name == "" || dbg.Name == "?" || strings.HasPrefix(dbg.Name, "(") || dbg.Name == "main chunk" || dbg.Name == "corountine" {
+		if place, ok := FindFunc(L, fn); ok {
+			return place.Name, false
+		}
 		return "?", false
 	}
 	if mt, ok := L.GetMetatable(L.Get(1)).(*lua.LTable); ok {

@@ -231,6 +231,10 @@ func pushResult(L *lua.LState, err error) int {
 
 // closeFile implements file:close() and io.close(file).
 func (l *lib) closeFile(L *lua.LState, f *File) int {
+	if f.Closed() {
+		L.Push(lua.LTrue)
+		return 1
+	}
 	if f.std {
 		L.Push(lua.LNil)
 		L.Push(lua.LString("cannot close standard file"))
@@ -253,7 +257,18 @@ func (l *lib) closeFile(L *lua.LState, f *File) int {
 	return 1 + len(extra)
 }
 
-func (l *lib) fileClose(L *lua.LState) int { return l.closeFile(L, checkFile(L, 1)) }
+func (l *lib) fileClose(L *lua.LState) int { return l.closeFile(L, closableFile(L, 1)) }
+
+// closableFile returns argument n as a file, open or closed: closing a
+// closed file does nothing and returns true, as closing any object does
+// (docs/conventions.md, "Closing twice"), where C Lua raises.
+func closableFile(L *lua.LState, n int) *File {
+	f, ok := FileOf(L.Get(n))
+	if !ok {
+		luaargs.TypeError(L, n, TypeName)
+	}
+	return f
+}
 
 func (l *lib) fileFlush(L *lua.LState) int { return pushResult(L, checkFile(L, 1).Flush()) }
 
@@ -501,9 +516,9 @@ func (l *lib) ioOpen(L *lua.LState) int {
 
 func (l *lib) ioClose(L *lua.LState) int {
 	if L.Get(1) == lua.LNil {
-		return l.closeFile(L, openFile(L, l.output))
+		return l.closeFile(L, l.output.Value.(*File))
 	}
-	return l.closeFile(L, checkFile(L, 1))
+	return l.closeFile(L, closableFile(L, 1))
 }
 
 // openFile returns the file in ud (a default file), raising if it is

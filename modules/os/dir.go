@@ -207,12 +207,16 @@ func (h *scanHandle) next(L *lua.LState) int {
 	return 1
 }
 
+// scanTypeName is the name scandir's handles' metatable is registered
+// under (docs/api.md lists its methods).
+const scanTypeName = "os.scandir"
+
 // scanMeta returns the metatable of scandir's handles.
 func (l *lib) scanMeta(L *lua.LState) *lua.LTable {
 	if l.scanMT != nil {
 		return l.scanMT
 	}
-	mt := L.NewTable()
+	mt := L.NewTypeMetatable(scanTypeName)
 	methods := L.SetFuncs(L.NewTable(), map[string]lua.LGFunction{
 		"close": func(L *lua.LState) int {
 			ud, isUD := L.Get(1).(*lua.LUserData)
@@ -224,7 +228,8 @@ func (l *lib) scanMeta(L *lua.LState) *lua.LTable {
 				luaargs.TypeError(L, 1, "scandir handle")
 			}
 			h.s.close()
-			return 0
+			L.Push(lua.LTrue)
+			return 1
 		},
 	})
 	mt.RawSetString("__index", methods)

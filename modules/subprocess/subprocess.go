@@ -76,6 +76,7 @@ func Loader(L *lua.LState) int {
 	})
 	l.procMT = L.NewTypeMetatable("subprocess.Popen")
 	l.procMT.RawSetString("__index", L.NewFunction(l.procIndex))
+	l.procMT.RawSetString("__methods", l.methods) // where help() and docs/api.md's test find them
 	l.procMT.RawSetString("__tostring", L.NewFunction(l.procToString))
 
 	l.errMT = L.NewTable()

@@ -168,7 +168,8 @@ func chanClose(L *lua.LState) int {
 		}
 		c.sendq = nil
 	}
-	return 0
+	L.Push(lua.LTrue)
+	return 1
 }
 
 func chanLen(L *lua.LState) int {

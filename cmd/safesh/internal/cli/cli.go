@@ -313,7 +313,8 @@ func help() string {
 	b.WriteString("  " + strings.Join(runtime.Modules(), ", ") + "\n")
 	b.WriteString("\nDocumentation: docs/ in safesh's source, github.com/safesh/safesh:\n")
 	b.WriteString("docs/cli.md for this command and its session, one page a module\n")
-	b.WriteString("(docs/os.md, docs/subprocess.md, ...).\n")
+	b.WriteString("(docs/os.md, docs/subprocess.md, ...); docs/api.md lists every function,\n")
+	b.WriteString("one line each, as help(f) shows them in the interactive session.\n")
 	return b.String()
 }
 

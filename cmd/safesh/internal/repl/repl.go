@@ -99,6 +99,7 @@ func New(rt *runtime.Runtime, cfg Config) (*Session, error) {
 		L.Push(lua.LString(L.ToStringMeta(L.Get(1)).String()))
 		return 1
 	})
+	s.installHelp()
 	if s.in == nil {
 		in, err := s.stdinLines()
 		if err != nil {
