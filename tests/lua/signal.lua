@@ -8,12 +8,17 @@ local select = require("select")
 
 local pid = os.getpid()
 
--- kill_later has a python3 child send sig to this process after delay
--- seconds; the child is returned, to be waited for.
+-- kill_later has a python3 child send sig to this process delay seconds
+-- after it has started (it says when, so that a slow start of python3 on
+-- a loaded machine does not move the signal past what the test waits
+-- for); the child is returned, to be waited for.
 local function kill_later(sig, delay)
-  return sp.Popen({"python3", "-c",
-    "import os, sys, time; time.sleep(float(sys.argv[1])); os.kill(int(sys.argv[2]), int(sys.argv[3]))",
-    tostring(delay), tostring(pid), tostring(sig)})
+  local p = sp.Popen({"python3", "-c",
+    "import os, sys, time; print('ready', flush=True); time.sleep(float(sys.argv[1])); os.kill(int(sys.argv[2]), int(sys.argv[3]))",
+    tostring(delay), tostring(pid), tostring(sig)}, {stdout = sp.PIPE})
+  assert(p.stdout:read("*l") == "ready", "the signalling child did not start")
+  p.stdout:close()
+  return p
 end
 
 -- constants and dispositions
