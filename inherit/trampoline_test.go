@@ -136,3 +136,24 @@ func ignoreRaw(t *testing.T, sig syscall.Signal) {
 		signal.Reset(sig)
 	})
 }
+
+// TestTrampolineCredential checks, as root, that the trampoline changes
+// IDs after the limits and sets the parent-death signal after the IDs.
+func TestTrampolineCredential(t *testing.T) {
+	needPython(t)
+	if os.Geteuid() != 0 {
+		t.Skip("not root")
+	}
+	python := "/usr/bin/python3"
+	if _, err := os.Stat(python); err != nil {
+		t.Skip("no /usr/bin/python3")
+	}
+	defer inherit.SetForceFallback(true)()
+	mask := 0o27
+	cred := &inherit.Credential{Uid: 65534, Gid: 65534, SetUid: true, SetGid: true, Groups: []uint32{100}, SetGroups: true}
+	out, st := run(t, inherit.ProcAttr{Umask: &mask, Credential: cred, Pdeathsig: syscall.SIGTERM,
+		Rlimits: []inherit.Rlimit{{Resource: unix.RLIMIT_CORE, Cur: 0, Max: 0}}}, python, "-c", pyChild)
+	if want := "0o27 "; st.ReturnCode() != 0 || !strings.HasPrefix(out, want) || !strings.HasSuffix(out, " (0, 0) 15 65534 65534 [100]\n") {
+		t.Fatalf("child: %q %+v; want umask 0o27, core (0, 0), pdeathsig 15, uid and gid 65534, groups [100]", out, st)
+	}
+}
