@@ -157,3 +157,17 @@ func TestTrampolineCredential(t *testing.T) {
 		t.Fatalf("child: %q %+v; want umask 0o27, core (0, 0), pdeathsig 15, uid and gid 65534, groups [100]", out, st)
 	}
 }
+
+// TestTrampolineAddressSpace checks that a small RLIMIT_AS, below what
+// the trampoline's Go runtime has mapped already, still lets it exec the
+// program, which gets the limit.
+func TestTrampolineAddressSpace(t *testing.T) {
+	needPython(t)
+	defer inherit.SetForceFallback(true)()
+	const as = 64 << 20
+	out, st := run(t, inherit.ProcAttr{Rlimits: []inherit.Rlimit{{Resource: unix.RLIMIT_AS, Cur: as, Max: as}}},
+		"python3", "-c", "import resource; print(resource.getrlimit(resource.RLIMIT_AS))")
+	if st.ReturnCode() != 0 || out != "(67108864, 67108864)\n" {
+		t.Fatalf("child: %q %+v", out, st)
+	}
+}
