@@ -165,9 +165,12 @@ func TestTrampolineAddressSpace(t *testing.T) {
 	needPython(t)
 	defer inherit.SetForceFallback(true)()
 	const as = 64 << 20
-	out, st := run(t, inherit.ProcAttr{Rlimits: []inherit.Rlimit{{Resource: unix.RLIMIT_AS, Cur: as, Max: as}}},
-		"python3", "-c", "import resource; print(resource.getrlimit(resource.RLIMIT_AS))")
-	if st.ReturnCode() != 0 || out != "(67108864, 67108864)\n" {
+	var fsize unix.Rlimit
+	unix.Getrlimit(unix.RLIMIT_FSIZE, &fsize)
+	out, st := run(t, inherit.ProcAttr{Rlimits: []inherit.Rlimit{{Resource: unix.RLIMIT_AS, Cur: as, Max: as},
+		{Resource: unix.RLIMIT_FSIZE, Cur: fsize.Max, Max: fsize.Max}}},
+		"python3", "-c", "import resource; print(resource.getrlimit(resource.RLIMIT_AS), resource.getrlimit(resource.RLIMIT_FSIZE)[0] == resource.getrlimit(resource.RLIMIT_FSIZE)[1])")
+	if st.ReturnCode() != 0 || out != "(67108864, 67108864) True\n" {
 		t.Fatalf("child: %q %+v", out, st)
 	}
 }
