@@ -112,7 +112,7 @@ func Umask(mask int) int { return 0 }
 func CopyFd(dst, src int, stop func() error) (int64, error) { return 0, unsupported("copy") }
 
 // Exec is not supported on Windows.
-func Exec(path string, argv, env []string, dir string) error { return unsupported("exec") }
+func Exec(path string, argv []string, attr *ExecAttr) error { return unsupported("exec") }
 
 // Kill is not supported on Windows yet.
 func Kill(pid int, sig syscall.Signal) error { return unsupported("kill") }

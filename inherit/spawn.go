@@ -42,8 +42,9 @@ type ProcAttr struct {
 	// PidEnv, when set, names a variable the child sets to its own pid
 	// before it execs (LISTEN_PID, for socket activation): the parent
 	// reserves its bytes in the environment block and the child writes
-	// them, since its pid is not known before the clone. Only the fast
-	// spawn path can; elsewhere StartProcess fails with ENOSYS.
+	// them, since its pid is not known before the clone. The fallback
+	// path's trampoline (see below) writes its own, which the program
+	// keeps.
 	PidEnv string
 
 	// Setsid starts the child in a new session (and process group).
@@ -54,14 +55,21 @@ type ProcAttr struct {
 	Setpgid bool
 	Pgid    int
 
-	// Umask, when set, is the child's file mode creation mask. Only the
-	// fast spawn path can; elsewhere StartProcess fails with ENOSYS.
+	// Umask, when set, is the child's file mode creation mask.
+	//
+	// Umask, Rlimits, PidEnv, IgnoreSignals, and RestoreSignals when the
+	// process ignores SIGPIPE or SIGXFSZ, are what syscall.ForkExec's
+	// child cannot do: on the fallback path (no fast path on this system)
+	// the child execs the current executable again as a trampoline, which
+	// applies them to itself in this package's init and execs the
+	// program, keeping every descriptor number (trampoline_unix.go). That
+	// costs a start of the Go runtime per spawn, and only when they are
+	// given. The parent's own umask, limits and signals never change.
 	Umask *int
 
 	// Rlimits are resource limits set in the child only (setrlimit), in
 	// order. One for RLIMIT_NOFILE replaces the restore of the limit the
-	// process started with (see origNofile). Only the fast spawn path
-	// can; elsewhere StartProcess fails with ENOSYS.
+	// process started with (see origNofile).
 	Rlimits []Rlimit
 
 	// Pdeathsig is the signal the child gets when the thread that
@@ -74,15 +82,13 @@ type ProcAttr struct {
 	// action in the child, if the process ignores them (as Python's
 	// restore_signals). Signals the Go runtime handles are reset to the
 	// default at exec in any case; other ignored signals stay ignored, as
-	// POSIX keeps them across exec. The fallback path (syscall.ForkExec)
-	// cannot reset an ignored signal: there it has no effect.
+	// POSIX keeps them across exec.
 	RestoreSignals bool
 
 	// IgnoreSignals are set to SIG_IGN in the child before it execs, so
 	// that the new program keeps them ignored (a script's signals set to
 	// "ignore", which safesh receives and drops instead of ignoring, when
-	// restore_signals is false). Linux's fast path only: the fallback path
-	// (syscall.ForkExec) cannot, and leaves them at their default.
+	// restore_signals is false).
 	IgnoreSignals []syscall.Signal
 
 	// Credential, when set, gives the child other user and group IDs.

@@ -36,20 +36,6 @@ func needPython(t *testing.T) {
 	}
 }
 
-// fastOnly reports whether the options under test are refused on the
-// fallback path (ENOSYS), and checks that they are, there.
-func fastOnly(t *testing.T, attr inherit.ProcAttr) bool {
-	t.Helper()
-	if !inherit.FallbackForced() {
-		return false
-	}
-	_, err := inherit.StartProcess("/bin/true", nil, &attr)
-	if !errors.Is(err, syscall.ENOSYS) {
-		t.Fatalf("fallback: StartProcess = %v; want ENOSYS", err)
-	}
-	return true
-}
-
 func TestSpawnUmaskRlimits(t *testing.T) {
 	needPython(t)
 	paths(t, func(t *testing.T) {
@@ -58,9 +44,6 @@ func TestSpawnUmaskRlimits(t *testing.T) {
 			{Resource: unix.RLIMIT_NOFILE, Cur: 100, Max: 200},
 			{Resource: unix.RLIMIT_CORE, Cur: 0, Max: 0},
 		}}
-		if fastOnly(t, attr) {
-			return
-		}
 		out, st := run(t, attr, "python3", "-c", pyChild)
 		if st.ReturnCode() != 0 || !strings.HasPrefix(out, "0o27 (100, 200) (0, 0) 0 ") {
 			t.Fatalf("child: %q %+v", out, st)
@@ -95,9 +78,6 @@ func TestSpawnBadOptions(t *testing.T) {
 		// error, EPERM, with nothing left behind.
 		if os.Geteuid() != 0 {
 			attr := inherit.ProcAttr{Rlimits: []inherit.Rlimit{{Resource: unix.RLIMIT_NOFILE, Cur: inherit.RlimInfinity, Max: inherit.RlimInfinity}}}
-			if fastOnly(t, attr) {
-				return
-			}
 			if _, err := inherit.StartProcess("/bin/true", nil, &attr); !errors.Is(err, syscall.EPERM) {
 				t.Errorf("raising the hard limit unprivileged: %v; want EPERM", err)
 			}
@@ -182,9 +162,6 @@ func TestSpawnRestoreSignals(t *testing.T) {
 			t.Fatalf("without RestoreSignals: SigIgn %x; want SIGPIPE and SIGXFSZ ignored, as the parent has them", m)
 		}
 		m := sigIgn(t, inherit.ProcAttr{RestoreSignals: true})
-		if inherit.FallbackForced() {
-			return // syscall.ForkExec cannot reset them (documented)
-		}
 		if m&both != 0 {
 			t.Fatalf("with RestoreSignals: SigIgn %x; want SIGPIPE and SIGXFSZ at their defaults", m)
 		}

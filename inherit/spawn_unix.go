@@ -47,15 +47,6 @@ func StartProcess(path string, argv []string, attr *ProcAttr) (*Process, error) 
 	if p, ok, err := startFast(path, argv, attr, files, pass); ok {
 		return p, err
 	}
-	if attr.PidEnv != "" {
-		return nil, &fs.PathError{Op: "spawn", Path: attr.PidEnv, Err: syscall.ENOSYS}
-	}
-	if attr.Umask != nil {
-		return nil, &fs.PathError{Op: "spawn", Path: "umask", Err: syscall.ENOSYS}
-	}
-	if len(attr.Rlimits) > 0 {
-		return nil, &fs.PathError{Op: "spawn", Path: "rlimits", Err: syscall.ENOSYS}
-	}
 	if attr.Pdeathsig != 0 && !fallbackPdeathsig {
 		return nil, &fs.PathError{Op: "spawn", Path: "pdeathsig", Err: syscall.ENOSYS}
 	}
@@ -147,7 +138,9 @@ func stdioName(i int) string {
 // descriptors at their numbers and close every other inheritable one, it
 // maps each number up to the highest of them explicitly, which costs one
 // system call per number in the child and a scan of the parent's
-// descriptors (see ListFds). pass is sorted (see passFds).
+// descriptors (see ListFds). pass is sorted (see passFds). The options
+// ForkExec cannot apply (umask, rlimits, signal dispositions, PidEnv)
+// go through the trampoline.
 func startForkExec(path string, argv []string, attr *ProcAttr, base, pass []int) (*Process, error) {
 	inheritable, err := inheritableFds()
 	if err != nil {
@@ -172,6 +165,10 @@ func startForkExec(path string, argv []string, attr *ProcAttr, base, pass []int)
 		default:
 			files[i] = ^uintptr(0) // -1: closed in the child
 		}
+	}
+	if needTrampoline(attr) {
+		// What syscall.ForkExec's child cannot do (trampoline_unix.go).
+		return startTrampoline(path, argv, attr, files)
 	}
 	env := attr.Env
 	if env == nil {

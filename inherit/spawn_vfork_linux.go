@@ -281,18 +281,6 @@ func startFast(path string, argv []string, attr *ProcAttr, files, pass []int) (p
 // pidDigits is the most digits a pid has (pid_t is 32 bits).
 const pidDigits = 10
 
-// withoutVar returns env without the variable name.
-func withoutVar(env []string, name string) []string {
-	out := make([]string, 0, len(env))
-	for _, kv := range env {
-		if len(kv) > len(name) && kv[len(name)] == '=' && kv[:len(name)] == name {
-			continue
-		}
-		out = append(out, kv)
-	}
-	return out
-}
-
 // childError turns a child's report into the error StartProcess returns.
 func childError(fail *childFailure, path, dir string) error {
 	switch fail.step {

@@ -180,8 +180,15 @@ print("none", r.stdout:gsub("\n", ""), time.monotonic() - t0 >= 0.9)
 t0 = time.monotonic()
 local ok, e = pcall(sp.run, {"sh", "-c", "echo killed; sleep 5"}, {capture_output = true, timeout = 0.3, wait_delay = 0.2})
 print("timeout", ok, e.stdout, time.monotonic() - t0 < 2)
+t0 = time.monotonic()
+r = sp.pipeline({{"echo", "piped"}, {"sh", "-c", "cat; sleep 3 & exit 3"}}, {capture_output = true, wait_delay = 0.2})
+print("pipeline", r.returncodes[1], r.returncodes[2], r.stdout:gsub("\n", ""), time.monotonic() - t0 < 2)
+t0 = time.monotonic()
+ok, e = pcall(sp.pipeline, {{"echo", "x"}, {"sh", "-c", "cat; sleep 5"}}, {capture_output = true, timeout = 0.3, wait_delay = 0.2})
+print("pipeline timeout", ok, e.stdout, time.monotonic() - t0 < 2)
 `)
-	for _, w := range []string{"run\t7\tbefore\ttrue", "communicate\t0\ttwo late \ttrue", "none\tslow\ttrue", "timeout\tfalse\tkilled\n\ttrue"} {
+	for _, w := range []string{"run\t7\tbefore\ttrue", "communicate\t0\ttwo late \ttrue", "none\tslow\ttrue", "timeout\tfalse\tkilled\n\ttrue",
+		"pipeline\t0\t3\tpiped\ttrue", "pipeline timeout\tfalse\tx\n\ttrue"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("no %q in:\n%s", w, out)
 		}

@@ -146,23 +146,9 @@ func Start(st *state.State, s *Spec) (*Child, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.User != "" || s.Group != "" || s.SetExtraGroups {
-		// Before any lookup: a refused script learns nothing of the
-		// password database.
-		if err := st.Policy.ChildCredential(); err != nil {
-			return nil, err
-		}
-	}
-	cred, err := credential(s)
+	cred, rlimits, err := imageOptions(st, s)
 	if err != nil {
 		return nil, err
-	}
-	var rlimits []inherit.Rlimit
-	for _, r := range s.Rlimits {
-		if err := st.Policy.ChildRlimit(r.Name, r.Rlimit); err != nil {
-			return nil, err
-		}
-		rlimits = append(rlimits, r.Rlimit)
 	}
 	if err := st.ReserveChild(); err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package subprocess
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"syscall"
 	"time"
 	"unsafe"
@@ -10,6 +11,7 @@ import (
 	"github.com/safesh/safesh/inherit"
 	"github.com/safesh/safesh/internal/luaargs"
 	"github.com/safesh/safesh/internal/luaerr"
+	"github.com/safesh/safesh/internal/spawn"
 	"github.com/safesh/safesh/internal/strmem"
 	iomod "github.com/safesh/safesh/modules/io"
 	lua "github.com/yuin/gopher-lua"
@@ -150,12 +152,14 @@ func (pr *Proc) pump(input []byte, left func() time.Duration) (bool, error) {
 	if stdout != nil || stderr != nil {
 		hot = make([]byte, hotSize)
 	}
-	// With wait_delay, the child's exit is watched too: once it has
-	// exited, the pipes are read for at most the delay more (a grandchild
-	// may hold them open), then closed.
+	// With wait_delay, the child's exit is watched too (each stage's in
+	// turn, for a pipeline): once it has exited, the pipes are read for at
+	// most the delay more (a grandchild may hold them open), then closed.
 	exitFd, closeBy := -1, time.Time{}
-	if pr.waitDelay >= 0 && pr.Child != nil {
-		fd, err := pr.ExitFd()
+	var watched []*spawn.Child
+	if pr.waitDelay >= 0 {
+		watched = pr.watched()
+		fd, err := nextExit(&watched)
 		if err != nil {
 			return false, err
 		}
@@ -186,10 +190,17 @@ func (pr *Proc) pump(input []byte, left func() time.Duration) (bool, error) {
 			return false, nil
 		}
 		if fds[3].Ready {
-			if _, err := pr.Poll(); err != nil {
+			if _, err := watched[0].Poll(); err != nil {
 				return false, err
 			}
-			exitFd, closeBy = -1, time.Now().Add(pr.waitDelay)
+			// Exited, whether or not a reaper goroutine has reaped it yet.
+			watched = watched[1:]
+			if exitFd, err = nextExit(&watched); err != nil {
+				return false, err
+			}
+			if exitFd < 0 {
+				closeBy = time.Now().Add(pr.waitDelay)
+			}
 		}
 		if fds[0].Ready {
 			n, err := inherit.Write(stdin.Fd(), input[pr.inputSent:])
@@ -220,6 +231,32 @@ func (pr *Proc) pump(input []byte, left func() time.Duration) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// watched returns the children whose exit starts wait_delay's clock: a
+// pipeline's stages, or the process's own child.
+func (pr *Proc) watched() []*spawn.Child {
+	if pr.stages != nil {
+		return slices.Clone(pr.stages)
+	}
+	if pr.Child != nil {
+		return []*spawn.Child{pr.Child}
+	}
+	return nil
+}
+
+// nextExit drops the children of *list that have been reaped from its
+// front and returns the exit descriptor of the first one left, or -1 once
+// none is.
+func nextExit(list *[]*spawn.Child) (int, error) {
+	for len(*list) > 0 {
+		fd, err := (*list)[0].ExitFd()
+		if err != nil || fd >= 0 {
+			return fd, err
+		}
+		*list = (*list)[1:]
+	}
+	return -1, nil
 }
 
 // drain reads what is already waiting in the output pipes, without

@@ -13,9 +13,9 @@ import (
 )
 
 // pipelineOptions are the options pipeline takes: run's, without shell
-// (each stage that is a string runs under /bin/sh).
-// wait_delay is not one: its pump watches one child's exit.
-var pipelineOptions = slices.DeleteFunc(slices.Clone(runOptions), func(s string) bool { return s == "shell" || s == "wait_delay" })
+// (each stage that is a string runs under /bin/sh). wait_delay starts
+// once every stage has exited.
+var pipelineOptions = slices.DeleteFunc(slices.Clone(runOptions), func(s string) bool { return s == "shell" })
 
 // pipeline implements subprocess.pipeline(list [, opts]): each stage's
 // standard output is the next one's standard input, through a pipe that
@@ -24,7 +24,9 @@ var pipelineOptions = slices.DeleteFunc(slices.Clone(runOptions), func(s string)
 // the one before it exits. stdin and input apply to the first stage,
 // stdout and capture_output's stdout to the last, stderr (and
 // capture_output's stderr, one pipe for all) to every stage. check raises
-// if any stage failed, as a shell's pipefail.
+// if any stage failed, as a shell's pipefail. wait_delay bounds how long
+// the pipes are read once every stage has exited, as run's does for one
+// child.
 func (l *lib) pipeline(L *lua.LState) int {
 	list := luaargs.CheckTable(L, 1)
 	n := list.Len()
@@ -37,6 +39,7 @@ func (l *lib) pipeline(L *lua.LState) int {
 	for i := range n {
 		s := *base
 		s.PassFds = slices.Clone(base.PassFds)
+		s.waitDelay = -1 // the pipeline's, below
 		s.args = list.RawGetInt(i + 1)
 		switch v := s.args.(type) {
 		case lua.LString:
@@ -114,7 +117,10 @@ func (l *lib) pipeline(L *lua.LState) int {
 
 	// One pump over the first stage's stdin, the last one's stdout, and
 	// the shared stderr.
-	io := &Proc{st: l.st, waitDelay: -1}
+	io := &Proc{st: l.st, waitDelay: base.waitDelay}
+	for _, pr := range procs {
+		io.stages = append(io.stages, pr.Child)
+	}
 	io.files[0] = procs[0].files[0]
 	io.files[1] = procs[n-1].files[1]
 	if errR >= 0 {
@@ -123,17 +129,23 @@ func (l *lib) pipeline(L *lua.LState) int {
 	left := remaining(e.timeout)
 	ok, err := io.pump(e.input, left)
 	timedOut := !ok
+	// The stages are killed as run kills its child, but their pipes are
+	// the pipeline's: read (for wait_delay after a timeout) and closed by
+	// its pump.
 	for _, pr := range procs {
 		if err != nil || timedOut {
-			pr.kill()
+			pr.Kill()
 			continue
 		}
 		if done, werr := pr.Wait(left()); werr != nil || !done {
 			err, timedOut = werr, err == nil && werr == nil
-			pr.kill()
+			pr.Kill()
 		}
 	}
 	if timedOut || err != nil {
+		if err == nil && io.waitDelay > 0 {
+			io.pump(nil, remaining(io.waitDelay))
+		}
 		io.drain()
 	}
 	if err != nil {

@@ -24,6 +24,9 @@ type Proc struct {
 	out, errOut collector
 	inputSent   int
 	waitDelay   time.Duration // wait_delay, or negative
+	// stages are a pipeline's children, whose exits wait_delay watches
+	// when this is the pipeline's I/O (and Child is nil).
+	stages []*spawn.Child
 }
 
 // newProc wraps a started child for Lua.
