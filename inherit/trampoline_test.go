@@ -3,11 +3,13 @@
 package inherit_test
 
 import (
+	"encoding/binary"
 	"errors"
 	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -172,5 +174,67 @@ func TestTrampolineAddressSpace(t *testing.T) {
 		"python3", "-c", "import resource; print(resource.getrlimit(resource.RLIMIT_AS), resource.getrlimit(resource.RLIMIT_FSIZE)[0] == resource.getrlimit(resource.RLIMIT_FSIZE)[1])")
 	if st.ReturnCode() != 0 || out != "(67108864, 67108864) True\n" {
 		t.Fatalf("child: %q %+v", out, st)
+	}
+}
+
+// TestTrampolineRefusesPrivilegedExecutables: anyone may run a program
+// that links inherit with the trampoline's argv[0]. A setuid copy of one,
+// run by another user, must refuse to act as the trampoline (which would
+// run any program with the file's privileges); the same copy without the
+// setuid bit runs the program asked for, which shows that the arguments
+// are the trampoline's.
+func TestTrampolineRefusesPrivilegedExecutables(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("not root: a setuid-root copy cannot be made")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for d := dir; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
+		os.Chmod(d, 0o755) // for the other user
+	}
+	data, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := filepath.Join(dir, "host")
+	if err := os.WriteFile(host, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	nobody := &inherit.Credential{Uid: 65534, Gid: 65534, SetUid: true, SetGid: true, SetGroups: true}
+	// start runs host as the trampoline for /bin/true, as user nobody, and
+	// returns its exit status and what it reported on its error pipe.
+	start := func() (int, []byte) {
+		r, w, err := inherit.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unix.Close(r)
+		argv := []string{"safesh-spawn-trampoline", "1", "errfd=" + strconv.Itoa(w) + ";", "/bin/true", "1", "true"}
+		p, err := inherit.StartProcess(host, argv, &inherit.ProcAttr{PassFds: []int{w}, Credential: nobody})
+		unix.Close(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Release()
+		report := make([]byte, 64)
+		n, _ := unix.Read(r, report)
+		if _, err := p.Wait(-1, -1); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := p.Done()
+		return st.ReturnCode(), report[:n]
+	}
+	if code, report := start(); code != 0 || len(report) != 0 {
+		t.Fatalf("without setuid: status %d, report %v; want /bin/true run (0, nothing)", code, report)
+	}
+	if err := os.Chmod(host, 0o755|os.ModeSetuid); err != nil {
+		t.Fatal(err)
+	}
+	code, report := start()
+	if code != 127 || len(report) != 8 || syscall.Errno(binary.LittleEndian.Uint32(report[4:])) != syscall.EPERM {
+		t.Fatalf("setuid root, run by nobody: status %d, report %v; want 127 and EPERM reported", code, report)
 	}
 }

@@ -48,11 +48,12 @@ const (
 	tStepSetuid
 	tStepPdeathsig
 	tStepArgs
+	tStepPrivileged
 )
 
 var tStepNames = [...]string{tStepExec: "exec", tStepSetrlimit: "setrlimit", tStepSignals: "restore_signals",
 	tStepSetgroups: "setgroups", tStepSetgid: "setgid", tStepSetuid: "setuid", tStepPdeathsig: "pdeathsig",
-	tStepArgs: "spawn trampoline"}
+	tStepArgs: "spawn trampoline", tStepPrivileged: "spawn trampoline in a privileged executable"}
 
 func init() {
 	if len(os.Args) > 1 && os.Args[0] == trampolineArg0 && os.Args[1] == trampolineVersion {
@@ -287,6 +288,14 @@ func runTrampoline(args []string) int {
 		return out, nil
 	}
 
+	// Anyone may run an executable with the trampoline's argv[0]: one that
+	// the kernel runs with privileges its caller lacks (setuid, setgid,
+	// file capabilities) must not become a way to run any program with
+	// them, and IDs of the caller's choice.
+	if privilegedExec() {
+		fmt.Fprintln(os.Stderr, "safesh: the spawn trampoline refuses to run in an executable with privileges of its own (setuid, setgid or file capabilities)")
+		return fail(tStepPrivileged, syscall.EPERM)
+	}
 	closeStd, err := ints("close")
 	if err != nil {
 		return fail(tStepArgs, err)

@@ -948,3 +948,41 @@ func TestWithoutOsModule(t *testing.T) {
 		t.Errorf("a shell ran: %q", out.String())
 	}
 }
+
+// TestSetuidSafeshIsNoTrampoline: every program that links inherit serves
+// as the fallback spawn path's trampoline when started with its argv[0],
+// and the trampoline runs a program with IDs and limits of the caller's
+// choice. A setuid-root copy of the safesh command, run by another user,
+// must refuse that role, or it would hand that user root.
+func TestSetuidSafeshIsNoTrampoline(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("not root: a setuid-root copy cannot be made")
+	}
+	self, err := exec.LookPath("safesh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for d := dir; d != os.TempDir() && d != "/"; d = filepath.Dir(d) {
+		os.Chmod(d, 0o755)
+	}
+	data, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := filepath.Join(dir, "safesh")
+	if err := os.WriteFile(host, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(host, 0o755|os.ModeSetuid); err != nil {
+		t.Fatal(err)
+	}
+	// As nobody: run /usr/bin/id through the trampoline, asking for uid 0.
+	cmd := exec.Command(host, "1", "errfd=2;uid=0;gid=0;", "/usr/bin/id", "2", "id", "-u")
+	cmd.Args[0] = "safesh-spawn-trampoline"
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65534, Gid: 65534}}
+	out, err := cmd.CombinedOutput()
+	if err == nil || strings.Contains(string(out), "\n0\n") || strings.HasPrefix(string(out), "0\n") || !strings.Contains(string(out), "refuses") {
+		t.Fatalf("a setuid safesh as the trampoline: %v\n%s", err, out)
+	}
+}
