@@ -64,10 +64,10 @@ func TestLang(t *testing.T) {
 						t.Skipf("%s is not installed: %s not compared with it", lua, file)
 					}
 					// Minutes, not seconds: the files run side by side, and every
-				// collectgarbage() of each is a whole collection of the
-				// process, which waits for the others' (calls.lua took 60 s
-				// beside nextvar.lua on a loaded machine, 4 s alone).
-				ctx, cancel := context.WithTimeout(context.Background(), slowdown*3*time.Minute)
+					// collectgarbage() of each is a whole collection of the
+					// process, which waits for the others' (calls.lua took 60 s
+					// beside nextvar.lua on a loaded machine, 4 s alone).
+					ctx, cancel := context.WithTimeout(context.Background(), slowdown*3*time.Minute)
 					defer cancel()
 					out, err := exec.CommandContext(ctx, lua, file).CombinedOutput()
 					if err != nil {
