@@ -63,11 +63,7 @@ func TestLang(t *testing.T) {
 					if _, err := exec.LookPath(lua); err != nil {
 						t.Skipf("%s is not installed: %s not compared with it", lua, file)
 					}
-					// Minutes, not seconds: the files run side by side, and every
-					// collectgarbage() of each is a whole collection of the
-					// process, which waits for the others' (calls.lua took 60 s
-					// beside nextvar.lua on a loaded machine, 4 s alone).
-					ctx, cancel := context.WithTimeout(context.Background(), slowdown*3*time.Minute)
+					ctx, cancel := context.WithTimeout(context.Background(), slowdown*time.Minute)
 					defer cancel()
 					out, err := exec.CommandContext(ctx, lua, file).CombinedOutput()
 					if err != nil {
@@ -371,7 +367,11 @@ func TestLua51Suite(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer r.Close()
-				ctx, cancel := context.WithTimeout(context.Background(), slowdown*time.Minute)
+				// Minutes, not seconds: the files run side by side, and every
+				// collectgarbage() of each is a whole collection of the
+				// process, which waits for the others' (calls.lua took 60 s
+				// beside nextvar.lua on a loaded machine, 4 s alone).
+				ctx, cancel := context.WithTimeout(context.Background(), slowdown*3*time.Minute)
 				defer cancel()
 				if err := r.DoString(ctx, fmt.Sprintf("package.path = %q", dir+"/?.lua"), "path"); err != nil {
 					t.Fatal(describe(err))
