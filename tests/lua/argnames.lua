@@ -56,3 +56,10 @@ f:close()
 -- a function no module holds
 local anon = select.select
 eq(msg(pcall(function() anon({}, {}, {}, -1) end)):match("^bad argument #4 to '(%w+)'"), "anon", "a local's name")
+
+-- gopher-lua's own libraries say it in Lua's form too (patch 0034):
+-- quoted, '?' where the call gives no name, "no value" for a missing one
+eq(msg(pcall(function() table.insert() end)), "bad argument #1 to 'insert' (table expected, got no value)", "table.insert")
+eq(msg(pcall(function() local tb = table; tb.concat(1) end)), "bad argument #1 to 'concat' (table expected, got number)", "table.concat")
+eq(msg(pcall(table.insert)), "bad argument #1 to '?' (table expected, got no value)", "table.insert by value")
+eq(msg(pcall(function() tonumber() end)), "bad argument #1 to 'tonumber' (value expected)", "tonumber")

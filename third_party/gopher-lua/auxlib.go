@@ -242,11 +242,26 @@ func (ls *LState) OptUserData(n int, d *LUserData) *LUserData {
 /* error operations {{{ */
 
 func (ls *LState) ArgError(n int, message string) {
-	ls.RaiseError("bad argument #%v to %v (%v)", n, ls.rawFrameFuncName(ls.currentFrame), message)
+	ls.RaiseError("bad argument #%v to %v (%v)", n, ls.argFuncName(), message)
 }
 
 func (ls *LState) TypeError(n int, typ LValueType) {
-	ls.RaiseError("bad argument #%v to %v (%v expected, got %v)", n, ls.rawFrameFuncName(ls.currentFrame), typ.String(), ls.Get(n).Type().String())
+	got := ls.Get(n).Type().String()
+	if n > ls.GetTop() {
+		got = "no value"
+	}
+	ls.RaiseError("bad argument #%v to %v (%v expected, got %v)", n, ls.argFuncName(), typ.String(), got)
+}
+
+// argFuncName names the running function in a bad-argument message as
+// Lua does: quoted, as its caller called it, or '?' when the call gave it
+// no name (pcall(f), a coroutine's body, t[1]()).
+func (ls *LState) argFuncName() string {
+	name, _ := ls.frameFuncName(ls.currentFrame)
+	if name == "" || name == "?" || name == "main chunk" || name == "corountine" || strings.HasPrefix(name, "(") || strings.HasPrefix(name, "<") {
+		return "'?'"
+	}
+	return "'" + name + "'"
 }
 
 /* }}} */
