@@ -510,7 +510,7 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 	// a check at every Lua instruction.
 	runCtx := ctx
 	var cancel context.CancelFunc
-	if !r.cfg.exitProcess || r.st.Meter.Counts() {
+	if !r.cfg.exitProcess || r.st.Meter.Counts() || r.st.InterruptSignal() != 0 {
 		runCtx, cancel = context.WithCancel(ctx)
 		defer cancel()
 	}
@@ -535,6 +535,12 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 	}
 
 	r.startMeter(cancel)
+	if cancel != nil {
+		// A child that dies of the interrupt signal cancels the chunk
+		// (SetInterruptSignal).
+		r.st.SetChunkCancel(cancel)
+		defer r.st.SetChunkCancel(nil)
+	}
 	chunk := r.st.BeginChunk()
 	r.st.InChunk(true)
 	r.l.Push(fn)
@@ -544,7 +550,11 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 	err := r.l.PCall(len(args), lua.MultRet, nil)
 	r.st.InChunk(false)
 	tripped := r.stopMeter()
-	if (ctx.Err() != nil || tripped != nil) && !r.cfg.leaveChildren {
+	wctx := ctx
+	if r.st.ChildInterrupted() {
+		wctx = runCtx // interrupted as by the host's ctx
+	}
+	if (wctx.Err() != nil || tripped != nil) && !r.cfg.leaveChildren {
 		r.st.KillChildrenSince(chunk)
 	}
 	var results []lua.LValue
@@ -555,7 +565,7 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 	}
 	r.l.SetTop(0)
 	ferr := r.flush(false)
-	werr := r.wrap(ctx, err)
+	werr := r.wrap(wctx, err)
 	if tripped != nil {
 		if e, ok := werr.(*Error); ok {
 			e.Message, e.cause = tripped.Error(), tripped
@@ -753,6 +763,24 @@ func (r *Runtime) StopChildren(sig os.Signal) {
 		return
 	}
 	r.st.StopChildren(s, r.cfg.grace)
+}
+
+// SetInterruptSignal tells the runtime that sig is what interrupts its
+// chunks: an interactive session's SIGINT, which the terminal's Ctrl-C
+// sends to the session and to the children in its process group alike.
+// A child that a chunk reaps (os.execute, subprocess.run, a Popen's wait,
+// a pipeline, io.popen's close) and that died of sig then interrupts the
+// chunk at once, as the host cancelling ctx would ("interrupted", and the
+// chunk's children killed with their trees): bash's "wait and cooperative
+// exit", so that the chunk never goes on because the child died before
+// the host received its own sig. nil turns it off, as it is by default:
+// a script's child that dies of SIGINT is then just a status.
+func (r *Runtime) SetInterruptSignal(sig os.Signal) {
+	if r.iso != nil {
+		return
+	}
+	s, _ := sig.(syscall.Signal)
+	r.st.SetInterruptSignal(s)
 }
 
 // HandlesSignal reports whether the scripts set a handler for sig with the

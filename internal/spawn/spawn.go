@@ -457,6 +457,7 @@ func (c *Child) reaped() {
 	}
 	c.status, _ = c.p.Done()
 	c.done = true
+	c.signalled()
 	for _, r := range c.relays {
 		r.settle()
 	}

@@ -108,8 +108,8 @@ func (st *State) reapDropped() {
 }
 
 // KillChildrenSince kills and reaps the children started by the given
-// chunk or a later one: a cancelled chunk must not leave its children
-// running.
+// chunk or a later one, each with its tree or its group (kill): a
+// cancelled chunk must not leave its children running, nor theirs.
 func (st *State) KillChildrenSince(chunk uint64) {
 	st.mu.Lock()
 	var doomed []*inherit.Process
@@ -126,11 +126,46 @@ func (st *State) KillChildrenSince(chunk uint64) {
 	}
 }
 
+// kill kills p with what it started: its whole group when it leads one,
+// else its tree (killTree).
 func kill(p *inherit.Process, group bool) {
 	if group {
 		p.SignalGroup(syscall.SIGKILL)
+		p.Signal(syscall.SIGKILL)
+		return
+	}
+	killTree(p)
+}
+
+// killTree kills p and its descendants as /proc shows them (a child that
+// shares the runtime's process group has no group of its own to kill:
+// a shell's child, a grandchild that ignores SIGINT). The tree is stopped
+// first (SIGSTOP), and looked up again until no new process shows, so
+// that a process forking meanwhile leaves no child behind, and none reaps
+// a descendant whose pid could then be reused before it is signalled.
+// Where there is no /proc, only p is killed.
+func killTree(p *inherit.Process) {
+	p.Signal(syscall.SIGSTOP)
+	var tree []int
+	seen := map[int]bool{}
+	for range 16 {
+		fresh := false
+		for _, pid := range inherit.Descendants(p.Pid) {
+			if !seen[pid] {
+				seen[pid] = true
+				tree = append(tree, pid)
+				inherit.SignalPid(pid, syscall.SIGSTOP)
+				fresh = true
+			}
+		}
+		if !fresh {
+			break
+		}
 	}
 	p.Signal(syscall.SIGKILL)
+	for _, pid := range tree {
+		inherit.SignalPid(pid, syscall.SIGKILL)
+	}
 }
 
 // ReapChildren waits for every recorded child: each gets grace to exit by

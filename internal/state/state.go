@@ -81,6 +81,10 @@ type State struct {
 	metering   bool                    // SetMetering
 
 	droppedChildren []*inherit.Process // children no script object refers to
+
+	interruptSig     atomic.Int32 // SetInterruptSignal
+	chunkCancel      func()       // SetChunkCancel; guarded by mu
+	childInterrupted atomic.Bool  // ChildSignalled interrupted the chunk
 }
 
 // New returns a State with an empty descriptor table and the policy p.

@@ -66,7 +66,9 @@ type Config struct {
 	Stdout, Stderr goio.Writer
 	// Interrupt, if not nil, interrupts the running chunk at each receive
 	// (signal.Notify delivers SIGINT there). What it receives while no
-	// chunk runs is dropped.
+	// chunk runs is dropped. It also makes SIGINT the runtime's interrupt
+	// signal (runtime.Runtime.SetInterruptSignal): a child that dies of
+	// SIGINT interrupts the chunk that reaps it.
 	Interrupt <-chan os.Signal
 	// Width, if not nil, tells how wide the screen is, for showing tables
 	// (ScreenWidth tells the terminal's). The default is 80 columns.
@@ -93,6 +95,9 @@ func New(rt *runtime.Runtime, cfg Config) (*Session, error) {
 	}
 	if s.stderr == nil {
 		s.stderr = os.Stderr
+	}
+	if s.interrupt != nil {
+		rt.SetInterruptSignal(os.Interrupt)
 	}
 	L := rt.LState()
 	s.tostring = L.NewFunction(func(L *lua.LState) int {
