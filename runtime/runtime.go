@@ -557,6 +557,7 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 	if (wctx.Err() != nil || tripped != nil) && !r.cfg.leaveChildren {
 		r.st.KillChildrenSince(chunk)
 	}
+	r.st.SettleOrphans()
 	var results []lua.LValue
 	if err == nil {
 		for i := 1; i <= r.l.GetTop(); i++ {
@@ -775,12 +776,22 @@ func (r *Runtime) StopChildren(sig os.Signal) {
 // exit", so that the chunk never goes on because the child died before
 // the host received its own sig. nil turns it off, as it is by default:
 // a script's child that dies of SIGINT is then just a status.
+//
+// In a runtime that is the whole process (ExitProcess: the command line),
+// the process also becomes the reaper of its orphaned descendants, on
+// Linux (PR_SET_CHILD_SUBREAPER), so that an interrupted chunk's
+// children's children are killed too when the child died of sig first:
+// the orphans that appear while a chunk runs are that chunk's. The
+// attribute stays once set.
 func (r *Runtime) SetInterruptSignal(sig os.Signal) {
 	if r.iso != nil {
 		return
 	}
 	s, _ := sig.(syscall.Signal)
 	r.st.SetInterruptSignal(s)
+	if s != 0 && r.cfg.exitProcess {
+		r.st.AdoptOrphans() // not on every system: orphans then go to init
+	}
 }
 
 // HandlesSignal reports whether the scripts set a handler for sig with the

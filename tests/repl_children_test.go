@@ -18,9 +18,14 @@ import (
 // outlive the chunk, whichever way the chunk started it.
 
 // ignoringTree is a shell that ignores SIGINT and starts a grandchild
-// that ignores it too (it inherits the trap), says both pids ("pi''ds"
+// that ignores it too (it inherits the trap), says both pids ("pi”ds"
 // keeps the echoed line from matching), and waits.
 const ignoringTree = `trap '' INT; sleep 30 & echo pi''ds $$ $!; wait`
+
+// orphanTree is a shell that dies of SIGINT, leaving a grandchild that
+// ignores it: by the time safesh handles its own SIGINT the grandchild
+// may no longer be the child's, nor anyone's of safesh's.
+const orphanTree = `(trap '' INT; exec sleep 30) & echo pi''ds $$ $!; wait`
 
 // spawnRoutes are the ways a chunk starts a child, each running the
 // shell command %s (in a long string) and waiting for it.
@@ -41,15 +46,17 @@ func TestREPLCtrlCKillsChildTree(t *testing.T) {
 	tm.prompt()
 	tm.send(`subprocess = require("subprocess")` + keyEnter)
 	tm.prompt()
-	for _, route := range spawnRoutes {
-		tm.send(fmt.Sprintf(route.chunk, ignoringTree) + keyEnter)
-		m := tm.expect(`(?m)^pids (\d+) (\d+)$`)
-		tm.interrupt()
-		for i, who := range []string{"child", "grandchild"} {
-			pid, _ := strconv.Atoi(m[1+i])
-			if !goneSoon(pid) {
-				t.Errorf("%s: the %s (pid %d) outlived the interrupted chunk\n%s", route.name, who, pid, tm.transcript())
-				killPid(pid)
+	for _, tree := range []struct{ name, cmd string }{{"ignoring", ignoringTree}, {"orphan", orphanTree}} {
+		for _, route := range spawnRoutes {
+			tm.send(fmt.Sprintf(route.chunk, tree.cmd) + keyEnter)
+			m := tm.expect(`(?m)^pids (\d+) (\d+)$`)
+			tm.interrupt()
+			for i, who := range []string{"child", "grandchild"} {
+				pid, _ := strconv.Atoi(m[1+i])
+				if !goneSoon(pid) {
+					t.Errorf("%s, %s: the %s (pid %d) outlived the interrupted chunk\n%s", route.name, tree.name, who, pid, tm.transcript())
+					killPid(pid)
+				}
 			}
 		}
 	}
@@ -94,6 +101,17 @@ func TestREPLCtrlCStopsLoop(t *testing.T) {
 	// The late SIGINT is not the next chunk's.
 	tm.send(`os.execute("sleep 0.2") print("not " .. "interrupted")` + keyEnter)
 	tm.expect(`(?m)^not interrupted$`)
+	tm.prompt()
+	// A child of an earlier chunk that died of that Ctrl-C does not
+	// interrupt the chunk that reaps it later: only the chunk's own
+	// children's deaths are its interrupt.
+	tm.send(`p = subprocess.Popen({"sleep", "30"})` + keyEnter)
+	tm.prompt()
+	tm.send(`os.execute("echo wai''ting; exec sleep 30")` + keyEnter)
+	tm.expect(`(?m)^waiting$`)
+	tm.interrupt()
+	tm.send(`print(p:wait(), "re" .. "aped")` + keyEnter)
+	tm.expect(`(?m)^-2\treaped$`)
 	tm.prompt()
 	tm.send(keyCtrlD)
 	if status := tm.wait(); status != 0 {

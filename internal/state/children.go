@@ -124,6 +124,7 @@ func (st *State) KillChildrenSince(chunk uint64) {
 		p.Wait(-1, -1)
 		st.RemoveChild(p)
 	}
+	st.killAdopted()
 }
 
 // kill kills p with what it started: its whole group when it leads one,
@@ -134,27 +135,28 @@ func kill(p *inherit.Process, group bool) {
 		p.Signal(syscall.SIGKILL)
 		return
 	}
-	killTree(p)
+	killTree(p.Pid, func(sig syscall.Signal) { p.Signal(sig) })
 }
 
-// killTree kills p and its descendants as /proc shows them (a child that
-// shares the runtime's process group has no group of its own to kill:
-// a shell's child, a grandchild that ignores SIGINT). The tree is stopped
-// first (SIGSTOP), and looked up again until no new process shows, so
-// that a process forking meanwhile leaves no child behind, and none reaps
-// a descendant whose pid could then be reused before it is signalled.
-// Where there is no /proc, only p is killed.
-func killTree(p *inherit.Process) {
-	p.Signal(syscall.SIGSTOP)
+// killTree kills process pid, which signal signals, and its descendants
+// as /proc shows them (a child that shares the runtime's process group
+// has no group of its own to kill: a shell's child, a grandchild that
+// ignores SIGINT). The tree is stopped first (SIGSTOP), and looked up
+// again until no new process shows, so that a process forking meanwhile
+// leaves no child behind, and none reaps a descendant whose pid could
+// then be reused before it is signalled. Where there is no /proc, only
+// pid is killed.
+func killTree(pid int, signal func(syscall.Signal)) {
+	signal(syscall.SIGSTOP)
 	var tree []int
 	seen := map[int]bool{}
 	for range 16 {
 		fresh := false
-		for _, pid := range inherit.Descendants(p.Pid) {
-			if !seen[pid] {
-				seen[pid] = true
-				tree = append(tree, pid)
-				inherit.SignalPid(pid, syscall.SIGSTOP)
+		for _, d := range inherit.Descendants(pid) {
+			if !seen[d] {
+				seen[d] = true
+				tree = append(tree, d)
+				inherit.SignalPid(d, syscall.SIGSTOP)
 				fresh = true
 			}
 		}
@@ -162,9 +164,9 @@ func killTree(p *inherit.Process) {
 			break
 		}
 	}
-	p.Signal(syscall.SIGKILL)
-	for _, pid := range tree {
-		inherit.SignalPid(pid, syscall.SIGKILL)
+	signal(syscall.SIGKILL)
+	for _, d := range tree {
+		inherit.SignalPid(d, syscall.SIGKILL)
 	}
 }
 

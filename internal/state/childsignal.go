@@ -1,6 +1,11 @@
 package state
 
-import "syscall"
+import (
+	"syscall"
+
+	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/luaerr"
+)
 
 // SetInterruptSignal names the signal that interrupts the runtime's
 // chunks, an interactive session's SIGINT (Ctrl-C), or 0 for none. A
@@ -30,22 +35,35 @@ func (st *State) SetChunkCancel(cancel func()) {
 	}
 }
 
-// ChildSignalled is told, by internal/spawn, of each child reaped that a
-// signal killed. If that is the interrupt signal (SetInterruptSignal) and
-// a chunk runs, the chunk is cancelled, as the session's own receipt of
+// ChildSignalled is told, by internal/spawn, of each child p reaped that
+// a signal killed, before RemoveChild. If that is the interrupt signal
+// (SetInterruptSignal) and the running chunk started p, the chunk is
+// cancelled, as the session's own receipt of
 // the signal would: its blocking calls return luaerr.ErrInterrupted and
-// its Lua code stops at the next instruction.
-func (st *State) ChildSignalled(sig syscall.Signal) {
+// its Lua code stops at the next instruction. It then returns
+// luaerr.ErrInterrupted, for the call that reaped the child to raise at
+// once, else nil.
+//
+// A child of an earlier chunk does not count: it may have died of an
+// interrupt long past (a Popen left running when Ctrl-C interrupted
+// another chunk), and a chunk that only now reaps it must not stop for
+// it. Waiting in a later chunk for such a child, the chunk is interrupted
+// by the host's own receipt of the signal only.
+func (st *State) ChildSignalled(p *inherit.Process, sig syscall.Signal) error {
 	if sig == 0 || int32(sig) != st.interruptSig.Load() {
-		return
+		return nil
 	}
 	st.mu.Lock()
 	cancel := st.chunkCancel
+	c, ok := st.children[p]
+	current := ok && c.chunk == st.chunk
 	st.mu.Unlock()
-	if cancel != nil {
-		st.childInterrupted.Store(true)
-		cancel()
+	if cancel == nil || !current {
+		return nil
 	}
+	st.childInterrupted.Store(true)
+	cancel()
+	return luaerr.ErrInterrupted
 }
 
 // ChildInterrupted reports whether ChildSignalled cancelled the running

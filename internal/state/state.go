@@ -85,6 +85,7 @@ type State struct {
 	interruptSig     atomic.Int32 // SetInterruptSignal
 	chunkCancel      func()       // SetChunkCancel; guarded by mu
 	childInterrupted atomic.Bool  // ChildSignalled interrupted the chunk
+	adopted          map[int]bool // AdoptOrphans: orphans of earlier chunks; guarded by mu
 }
 
 // New returns a State with an empty descriptor table and the policy p.
