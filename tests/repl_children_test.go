@@ -139,3 +139,45 @@ func killPid(pid int) {
 		p.Kill()
 	}
 }
+
+// TestREPLOrphansOfEarlierChunks: what a chunk leaves running in the
+// background on purpose (a shell's "&", which safesh adopts once the shell
+// has ended) is not killed by a later chunk's interrupt, and is reaped,
+// not left a zombie, once it ends.
+func TestREPLOrphansOfEarlierChunks(t *testing.T) {
+	tm := startTerm(t, t.TempDir())
+	tm.prompt()
+	tm.send(`os.execute("sleep 30 & echo pi''d $!")` + keyEnter)
+	m := tm.expect(`(?m)^pid (\d+)$`)
+	tm.prompt()
+	daemon, _ := strconv.Atoi(m[1])
+	defer killPid(daemon)
+	tm.send(`os.execute("sleep 1 & echo pi''d $!")` + keyEnter)
+	m = tm.expect(`(?m)^pid (\d+)$`)
+	tm.prompt()
+	brief, _ := strconv.Atoi(m[1])
+	tm.send(`os.execute("echo wai''ting; exec sleep 30")` + keyEnter)
+	tm.expect(`(?m)^waiting$`)
+	tm.interrupt()
+	if gone(daemon) {
+		t.Errorf("the background process of an earlier chunk (pid %d) was killed by a later chunk's interrupt\n%s", daemon, tm.transcript())
+	}
+	// Once the brief one has ended, the next chunk's end reaps it.
+	deadline := time.Now().Add(replTimeout)
+	for {
+		tm.send("1 + 1" + keyEnter)
+		tm.expect(`(?m)^2$`)
+		tm.prompt()
+		if _, err := os.Stat(fmt.Sprintf("/proc/%d", brief)); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the background process %d that ended was not reaped\n%s", brief, tm.transcript())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	tm.send(keyCtrlD)
+	if status := tm.wait(); status != 0 {
+		t.Fatalf("exit status %d\n%s", status, tm.transcript())
+	}
+}

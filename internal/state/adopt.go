@@ -66,18 +66,25 @@ func (st *State) orphans() []int {
 // others as not the next chunk's: the runtime calls it as each chunk
 // ends.
 func (st *State) SettleOrphans() {
-	orphans := st.orphans()
-	live := map[int]bool{}
-	for _, pid := range orphans {
-		if !inherit.ReapPid(pid, false) {
-			live[pid] = true
-		}
-	}
+	live := st.reapOrphans()
 	st.mu.Lock()
 	if st.adopted != nil {
 		st.adopted = live
 	}
 	st.mu.Unlock()
+}
+
+// reapOrphans reaps the adopted orphans that have ended, so that none is
+// left a zombie for long (ReserveChild calls it too, for a long chunk
+// that starts many children), and returns the others.
+func (st *State) reapOrphans() map[int]bool {
+	live := map[int]bool{}
+	for _, pid := range st.orphans() {
+		if !inherit.ReapPid(pid, false) {
+			live[pid] = true
+		}
+	}
+	return live
 }
 
 // killAdopted kills, with their trees, and reaps the adopted orphans that

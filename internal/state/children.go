@@ -39,6 +39,7 @@ func (st *State) SetMaxChildren(n int) {
 // children are not counted.
 func (st *State) ReserveChild() error {
 	st.reapDropped()
+	st.reapOrphans()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.maxChildren > 0 && len(st.children) >= st.maxChildren {
