@@ -782,7 +782,7 @@ func (r *Runtime) StopChildren(sig os.Signal) {
 // Linux (PR_SET_CHILD_SUBREAPER), so that an interrupted chunk's
 // children's children are killed too when the child died of sig first:
 // the orphans that appear while a chunk runs are that chunk's. The
-// attribute stays once set.
+// attribute stays once set. With WithIsolation it does nothing.
 func (r *Runtime) SetInterruptSignal(sig os.Signal) {
 	if r.iso != nil {
 		return

@@ -148,7 +148,7 @@ func kill(p *inherit.Process, group bool) {
 // then be reused before it is signalled. Where there is no /proc, only
 // pid is killed.
 func killTree(pid int, signal func(syscall.Signal)) {
-	signal(syscall.SIGSTOP)
+	signal(sigStop)
 	var tree []int
 	seen := map[int]bool{}
 	for range 16 {
@@ -157,7 +157,7 @@ func killTree(pid int, signal func(syscall.Signal)) {
 			if !seen[d] {
 				seen[d] = true
 				tree = append(tree, d)
-				inherit.SignalPid(d, syscall.SIGSTOP)
+				inherit.SignalPid(d, sigStop)
 				fresh = true
 			}
 		}
