@@ -99,3 +99,47 @@ func TestCancelKillsGrandchildren(t *testing.T) {
 		t.Fatalf("the grandchild %d outlived the cancelled chunk", pid)
 	}
 }
+
+// TestCancelKillsForkingTree: a cancelled chunk's child that keeps
+// forking while it is killed leaves no process behind: the tree is frozen
+// before it is killed.
+func TestCancelKillsForkingTree(t *testing.T) {
+	const marker = "31.41592" // sleep's argument, to find the grandchildren by
+	r, err := runtime.New(runtime.Unrestricted(), runtime.WithGracePeriod(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for round := range 5 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(50+20*round)*time.Millisecond)
+		err = r.DoString(ctx, `os.execute("trap '' INT TERM; i=0; while [ $i -lt 2000 ]; do sleep `+marker+` & i=$((i+1)); done; wait")`, "forking")
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), "interrupted") {
+			t.Fatalf("not interrupted: %v", err)
+		}
+		if left := sleepers(marker); len(left) > 0 {
+			for _, pid := range left {
+				killPid(pid)
+			}
+			t.Fatalf("round %d: %d grandchildren outlived the cancelled chunk", round, len(left))
+		}
+	}
+}
+
+// sleepers returns the processes running "sleep arg" that are still
+// alive once those killed have had a moment to die.
+func sleepers(arg string) []int {
+	entries, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err == nil && string(b) == "sleep\x00"+arg+"\x00" && !goneSoon(pid) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}

@@ -142,28 +142,41 @@ func kill(p *inherit.Process, group bool) {
 // killTree kills process pid, which signal signals, and its descendants
 // as /proc shows them (a child that shares the runtime's process group
 // has no group of its own to kill: a shell's child, a grandchild that
-// ignores SIGINT). The tree is stopped first (SIGSTOP), and looked up
-// again until no new process shows, so that a process forking meanwhile
-// leaves no child behind, and none reaps a descendant whose pid could
-// then be reused before it is signalled. Where there is no /proc, only
-// pid is killed.
+// ignores SIGINT). The tree is frozen first: each process is sent SIGSTOP,
+// and the tree is looked up again until every process in it has stopped
+// and no new one shows, so that a process forking meanwhile (a stop takes
+// effect only once delivered) leaves no child behind, and none reaps a
+// descendant whose pid could then be reused before it is signalled. The
+// freeze gives up after a while (a process that cannot stop: one in an
+// uninterruptible sleep), and the tree is killed as it was found. Where
+// there is no /proc, only pid is killed.
 func killTree(pid int, signal func(syscall.Signal)) {
 	signal(sigStop)
 	var tree []int
 	seen := map[int]bool{}
-	for range 16 {
-		fresh := false
+	// Past the soft deadline, a lookup that began once the root had
+	// stopped ends the freeze: the root can fork no more, and what it
+	// forked before is in that lookup. The hard one is for a root that
+	// never stops.
+	soft, hard := time.Now().Add(200*time.Millisecond), time.Now().Add(2*time.Second)
+	for {
+		rootHalted := inherit.Halted(pid)
+		frozen := rootHalted
 		for _, d := range inherit.Descendants(pid) {
 			if !seen[d] {
 				seen[d] = true
 				tree = append(tree, d)
 				inherit.SignalPid(d, sigStop)
-				fresh = true
+				frozen = false
+			} else if frozen && !inherit.Halted(d) {
+				frozen = false
 			}
 		}
-		if !fresh {
+		now := time.Now()
+		if frozen || (rootHalted && now.After(soft)) || now.After(hard) {
 			break
 		}
+		time.Sleep(100 * time.Microsecond)
 	}
 	signal(syscall.SIGKILL)
 	for _, d := range tree {
