@@ -794,6 +794,30 @@ func (r *Runtime) SetInterruptSignal(sig os.Signal) {
 	}
 }
 
+// WaitsForChild reports whether a call of the scripts is waiting for a
+// child they started to end: os.execute, subprocess.run and call, a
+// Popen's wait, pipeline, io.popen's close. It is safe to call from any
+// goroutine: a host that, as a shell does, leaves Ctrl-C's SIGINT to the
+// child it waits for asks it when SIGINT comes (see OnChildInterrupt).
+func (r *Runtime) WaitsForChild() bool {
+	return r.iso == nil && r.st.WaitsForChild()
+}
+
+// OnChildInterrupt makes a child of the running chunk that dies of sig
+// call f, on the runtime's goroutine, in the call that reaps it; if f
+// returns, the call raises "interrupted". The command line runs its
+// scripts so, to end by SIGINT as a shell script does once the child it
+// waited for died of it ("wait and cooperative exit"). A nil f turns it
+// off. It does nothing with WithIsolation. Unlike SetInterruptSignal it
+// needs no context that can be cancelled, and so costs the chunk nothing.
+func (r *Runtime) OnChildInterrupt(sig os.Signal, f func()) {
+	if r.iso != nil {
+		return
+	}
+	s, _ := sig.(syscall.Signal)
+	r.st.SetChildInterruptHook(s, f)
+}
+
 // HandlesSignal reports whether the scripts set a handler for sig with the
 // signal module, or set it to "ignore": what a host (the command line)
 // must then leave to them.

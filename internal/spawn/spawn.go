@@ -425,6 +425,7 @@ func (c *Child) Wait(timeout time.Duration) (bool, error) {
 	if c.done {
 		return true, nil
 	}
+	defer c.st.WaitForChild()()
 	r, err := c.st.WaitProcess(c.p, timeout)
 	if err != nil {
 		return false, err

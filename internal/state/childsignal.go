@@ -38,11 +38,12 @@ func (st *State) SetChunkCancel(cancel func()) {
 // ChildSignalled is told, by internal/spawn, of each child p reaped that
 // a signal killed, before RemoveChild. If that is the interrupt signal
 // (SetInterruptSignal) and the running chunk started p, the chunk is
-// cancelled, as the session's own receipt of
-// the signal would: its blocking calls return luaerr.ErrInterrupted and
-// its Lua code stops at the next instruction. It then returns
-// luaerr.ErrInterrupted, for the call that reaped the child to raise at
-// once, else nil.
+// cancelled, as the session's own receipt of the signal would: its
+// blocking calls return luaerr.ErrInterrupted and its Lua code stops at
+// the next instruction. If it is the signal of SetChildInterruptHook's
+// hook, the hook runs (a script's host that ends the process). Either
+// way it then returns luaerr.ErrInterrupted, for the call that reaped the
+// child to raise at once; else nil.
 //
 // A child of an earlier chunk does not count: it may have died of an
 // interrupt long past (a Popen left running when Ctrl-C interrupted
@@ -50,21 +51,51 @@ func (st *State) SetChunkCancel(cancel func()) {
 // it. Waiting in a later chunk for such a child, the chunk is interrupted
 // by the host's own receipt of the signal only.
 func (st *State) ChildSignalled(p *inherit.Process, sig syscall.Signal) error {
-	if sig == 0 || int32(sig) != st.interruptSig.Load() {
+	if sig == 0 {
 		return nil
 	}
 	st.mu.Lock()
-	cancel := st.chunkCancel
+	cancel, hook := st.chunkCancel, st.childHook
 	c, ok := st.children[p]
 	current := ok && c.chunk == st.chunk
 	st.mu.Unlock()
-	if cancel == nil || !current {
+	if !current {
 		return nil
 	}
-	st.childInterrupted.Store(true)
-	cancel()
+	switch {
+	case cancel != nil && int32(sig) == st.interruptSig.Load():
+		st.childInterrupted.Store(true)
+		cancel()
+	case hook != nil && sig == st.childHookSig:
+		hook()
+	default:
+		return nil
+	}
 	return luaerr.ErrInterrupted
 }
+
+// SetChildInterruptHook makes a child of the running chunk that dies of
+// sig call hook, on the runtime's goroutine, in the call that reaps it:
+// for a host that runs a script as a shell does, which ends by SIGINT
+// once the foreground child it waited for died of it ("wait and
+// cooperative exit"). A nil hook turns it off.
+func (st *State) SetChildInterruptHook(sig syscall.Signal, hook func()) {
+	st.mu.Lock()
+	st.childHookSig, st.childHook = sig, hook
+	st.mu.Unlock()
+}
+
+// WaitForChild records that a call waits for a child to end (a Wait, run's
+// reading of the child's pipes) until the returned function is called:
+// WaitsForChild then reports true.
+func (st *State) WaitForChild() (done func()) {
+	st.waitingChild.Add(1)
+	return func() { st.waitingChild.Add(-1) }
+}
+
+// WaitsForChild reports whether a call of the scripts waits for a child to
+// end; it is safe to call from any goroutine.
+func (st *State) WaitsForChild() bool { return st.waitingChild.Load() > 0 }
 
 // ChildInterrupted reports whether ChildSignalled cancelled the running
 // chunk.
