@@ -19,23 +19,35 @@ func SetChildSubreaper() error {
 	return os.NewSyscallError("prctl", unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0))
 }
 
-// OwnChildren returns the pids of the process's children, as
-// /proc/self/task/*/children shows them now.
+// OwnChildren returns the pids of the process's children, as /proc
+// shows them now: each process whose parent is this one. (The lists in
+// /proc/self/task/*/children are per thread, and a thread that ends
+// passes its children on to another: a scan of every process's parent
+// does not miss one meanwhile.)
 func OwnChildren() []int {
-	tasks, err := os.ReadDir("/proc/self/task")
+	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil
 	}
+	self := os.Getpid()
 	var out []int
-	for _, t := range tasks {
-		b, err := os.ReadFile("/proc/self/task/" + t.Name() + "/children")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
 		if err != nil {
 			continue
 		}
-		for _, f := range strings.Fields(string(b)) {
-			if pid, err := strconv.Atoi(f); err == nil {
-				out = append(out, pid)
-			}
+		s := string(stat)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) >= 2 && f[1] == strconv.Itoa(self) {
+			out = append(out, pid)
 		}
 	}
 	return out
