@@ -796,7 +796,8 @@ func (r *Runtime) SetInterruptSignal(sig os.Signal) {
 
 // WaitsForChild reports whether a call of the scripts is waiting for a
 // child they started to end: os.execute, subprocess.run and call, a
-// Popen's wait, pipeline, io.popen's close. It is safe to call from any
+// Popen's wait, pipeline, io.popen's close (os.execute, run, call and
+// pipeline from the moment they start the child). It is safe to call from any
 // goroutine: a host that, as a shell does, leaves Ctrl-C's SIGINT to the
 // child it waits for asks it when SIGINT comes (see OnChildInterrupt).
 func (r *Runtime) WaitsForChild() bool {
