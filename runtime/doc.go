@@ -56,8 +56,9 @@
 // DoString, DoFile, Call and CallGlobal run a chunk or a function. The
 // context may cancel it: Lua code stops at its next instruction, and a call
 // blocked in the kernel (a read on a pipe, a wait for a child, an accept)
-// returns at once; the children the chunk started are killed unless
-// LeaveChildrenOnCancel. os.exit ends the script, never the host: the
+// returns at once; the children the chunk started are killed, with their
+// trees, unless LeaveChildrenOnCancel (SetInterruptSignal makes a child's
+// death of SIGINT an interrupt too, for an interactive host). os.exit ends the script, never the host: the
 // error matches *ExitError. Other errors are *Error, with the Lua
 // traceback, and unwrap to their Go cause (context.Canceled). No Go panic
 // reaches the host: a panic inside a Lua function becomes a Lua error.

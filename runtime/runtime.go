@@ -510,7 +510,7 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 	// a check at every Lua instruction.
 	runCtx := ctx
 	var cancel context.CancelFunc
-	if !r.cfg.exitProcess || r.st.Meter.Counts() {
+	if !r.cfg.exitProcess || r.st.Meter.Counts() || r.st.InterruptSignal() != 0 {
 		runCtx, cancel = context.WithCancel(ctx)
 		defer cancel()
 	}
@@ -535,6 +535,12 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 	}
 
 	r.startMeter(cancel)
+	if cancel != nil {
+		// A child that dies of the interrupt signal cancels the chunk
+		// (SetInterruptSignal).
+		r.st.SetChunkCancel(cancel)
+		defer r.st.SetChunkCancel(nil)
+	}
 	chunk := r.st.BeginChunk()
 	r.st.InChunk(true)
 	r.l.Push(fn)
@@ -544,9 +550,14 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 	err := r.l.PCall(len(args), lua.MultRet, nil)
 	r.st.InChunk(false)
 	tripped := r.stopMeter()
-	if (ctx.Err() != nil || tripped != nil) && !r.cfg.leaveChildren {
+	wctx := ctx
+	if r.st.ChildInterrupted() {
+		wctx = runCtx // interrupted as by the host's ctx
+	}
+	if (wctx.Err() != nil || tripped != nil) && !r.cfg.leaveChildren {
 		r.st.KillChildrenSince(chunk)
 	}
+	r.st.SettleOrphans()
 	var results []lua.LValue
 	if err == nil {
 		for i := 1; i <= r.l.GetTop(); i++ {
@@ -555,7 +566,7 @@ func (r *Runtime) callArgs(ctx context.Context, fn *lua.LFunction, args []lua.LV
 	}
 	r.l.SetTop(0)
 	ferr := r.flush(false)
-	werr := r.wrap(ctx, err)
+	werr := r.wrap(wctx, err)
 	if tripped != nil {
 		if e, ok := werr.(*Error); ok {
 			e.Message, e.cause = tripped.Error(), tripped
@@ -753,6 +764,59 @@ func (r *Runtime) StopChildren(sig os.Signal) {
 		return
 	}
 	r.st.StopChildren(s, r.cfg.grace)
+}
+
+// SetInterruptSignal tells the runtime that sig is what interrupts its
+// chunks: an interactive session's SIGINT, which the terminal's Ctrl-C
+// sends to the session and to the children in its process group alike.
+// A child that a chunk reaps (os.execute, subprocess.run, a Popen's wait,
+// a pipeline, io.popen's close) and that died of sig then interrupts the
+// chunk at once, as the host cancelling ctx would ("interrupted", and the
+// chunk's children killed with their trees): bash's "wait and cooperative
+// exit", so that the chunk never goes on because the child died before
+// the host received its own sig. nil turns it off, as it is by default:
+// a script's child that dies of SIGINT is then just a status.
+//
+// In a runtime that is the whole process (ExitProcess: the command line),
+// the process also becomes the reaper of its orphaned descendants, on
+// Linux (PR_SET_CHILD_SUBREAPER), so that an interrupted chunk's
+// children's children are killed too when the child died of sig first:
+// the orphans that appear while a chunk runs are that chunk's. The
+// attribute stays once set. With WithIsolation it does nothing.
+func (r *Runtime) SetInterruptSignal(sig os.Signal) {
+	if r.iso != nil {
+		return
+	}
+	s, _ := sig.(syscall.Signal)
+	r.st.SetInterruptSignal(s)
+	if s != 0 && r.cfg.exitProcess {
+		r.st.AdoptOrphans() // not on every system: orphans then go to init
+	}
+}
+
+// WaitsForChild reports whether a call of the scripts is waiting for a
+// child they started to end: os.execute, subprocess.run and call, a
+// Popen's wait, pipeline, io.popen's close (os.execute, run, call and
+// pipeline from the moment they start the child). It is safe to call from any
+// goroutine: a host that, as a shell does, leaves Ctrl-C's SIGINT to the
+// child it waits for asks it when SIGINT comes (see OnChildInterrupt).
+func (r *Runtime) WaitsForChild() bool {
+	return r.iso == nil && r.st.WaitsForChild()
+}
+
+// OnChildInterrupt makes a child of the running chunk that dies of sig
+// call f, on the runtime's goroutine, in the call that reaps it; if f
+// returns, the call raises "interrupted". The command line runs its
+// scripts so, to end by SIGINT as a shell script does once the child it
+// waited for died of it ("wait and cooperative exit"). A nil f turns it
+// off. It does nothing with WithIsolation. Unlike SetInterruptSignal it
+// needs no context that can be cancelled, and so costs the chunk nothing.
+func (r *Runtime) OnChildInterrupt(sig os.Signal, f func()) {
+	if r.iso != nil {
+		return
+	}
+	s, _ := sig.(syscall.Signal)
+	r.st.SetChildInterruptHook(s, f)
 }
 
 // HandlesSignal reports whether the scripts set a handler for sig with the

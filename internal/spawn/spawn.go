@@ -132,6 +132,8 @@ type Child struct {
 	session bool
 	done    bool
 	status  inherit.ExitStatus
+
+	interrupt error // signalled: the child's death interrupted the chunk
 }
 
 // Start starts the child s describes. On failure nothing is left behind:
@@ -408,11 +410,13 @@ func (c *Child) Status() (inherit.ExitStatus, bool) { return c.status, c.done }
 
 // Wait waits for the child to exit, for at most timeout (negative: no
 // limit), interruptibly (luaerr.ErrInterrupted). It returns true once the
-// child is reaped, false on timeout.
+// child is reaped, false on timeout; true and luaerr.ErrInterrupted when
+// the child died of the session's interrupt signal (signalled).
 func (c *Child) Wait(timeout time.Duration) (bool, error) {
 	if c.done {
 		return true, nil
 	}
+	defer c.st.WaitForChild()()
 	r, err := c.st.WaitProcess(c.p, timeout)
 	if err != nil {
 		return false, err
@@ -421,11 +425,11 @@ func (c *Child) Wait(timeout time.Duration) (bool, error) {
 		return false, nil
 	}
 	c.reaped()
-	return true, nil
+	return true, c.interrupt
 }
 
 // Poll reaps the child if it has exited, without waiting, and reports
-// whether it has.
+// whether it has, with luaerr.ErrInterrupted as Wait.
 func (c *Child) Poll() (bool, error) {
 	if c.done {
 		return true, nil
@@ -437,7 +441,7 @@ func (c *Child) Poll() (bool, error) {
 	if done {
 		c.reaped()
 	}
-	return done, nil
+	return done, c.interrupt
 }
 
 // reaped records the status of a reaped child, waits until its output
@@ -448,6 +452,7 @@ func (c *Child) reaped() {
 	}
 	c.status, _ = c.p.Done()
 	c.done = true
+	c.signalled()
 	for _, r := range c.relays {
 		r.settle()
 	}

@@ -39,6 +39,7 @@ func (st *State) SetMaxChildren(n int) {
 // children are not counted.
 func (st *State) ReserveChild() error {
 	st.reapDropped()
+	st.reapOrphans()
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.maxChildren > 0 && len(st.children) >= st.maxChildren {
@@ -108,8 +109,8 @@ func (st *State) reapDropped() {
 }
 
 // KillChildrenSince kills and reaps the children started by the given
-// chunk or a later one: a cancelled chunk must not leave its children
-// running.
+// chunk or a later one, each with its tree or its group (kill): a
+// cancelled chunk must not leave its children running, nor theirs.
 func (st *State) KillChildrenSince(chunk uint64) {
 	st.mu.Lock()
 	var doomed []*inherit.Process
@@ -124,13 +125,63 @@ func (st *State) KillChildrenSince(chunk uint64) {
 		p.Wait(-1, -1)
 		st.RemoveChild(p)
 	}
+	st.killAdopted()
 }
 
+// kill kills p with what it started: its whole group when it leads one,
+// else its tree (killTree).
 func kill(p *inherit.Process, group bool) {
 	if group {
 		p.SignalGroup(syscall.SIGKILL)
+		p.Signal(syscall.SIGKILL)
+		return
 	}
-	p.Signal(syscall.SIGKILL)
+	killTree(p.Pid, func(sig syscall.Signal) { p.Signal(sig) })
+}
+
+// killTree kills process pid, which signal signals, and its descendants
+// as /proc shows them (a child that shares the runtime's process group
+// has no group of its own to kill: a shell's child, a grandchild that
+// ignores SIGINT). The tree is frozen first: each process is sent SIGSTOP,
+// and the tree is looked up again until every process in it has stopped
+// and no new one shows, so that a process forking meanwhile (a stop takes
+// effect only once delivered) leaves no child behind, and none reaps a
+// descendant whose pid could then be reused before it is signalled. The
+// freeze gives up after a while (a process that cannot stop: one in an
+// uninterruptible sleep), and the tree is killed as it was found. Where
+// there is no /proc, only pid is killed.
+func killTree(pid int, signal func(syscall.Signal)) {
+	signal(sigStop)
+	var tree []int
+	seen := map[int]bool{}
+	// Past the soft deadline, a lookup that began once the root had
+	// stopped ends the freeze: the root can fork no more, and what it
+	// forked before is in that lookup. The hard one is for a root that
+	// never stops.
+	soft, hard := time.Now().Add(200*time.Millisecond), time.Now().Add(2*time.Second)
+	for {
+		rootHalted := inherit.Halted(pid)
+		frozen := rootHalted
+		for _, d := range inherit.Descendants(pid) {
+			if !seen[d] {
+				seen[d] = true
+				tree = append(tree, d)
+				inherit.SignalPid(d, sigStop)
+				frozen = false
+			} else if frozen && !inherit.Halted(d) {
+				frozen = false
+			}
+		}
+		now := time.Now()
+		if frozen || (rootHalted && now.After(soft)) || now.After(hard) {
+			break
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+	signal(syscall.SIGKILL)
+	for _, d := range tree {
+		inherit.SignalPid(d, syscall.SIGKILL)
+	}
 }
 
 // ReapChildren waits for every recorded child: each gets grace to exit by

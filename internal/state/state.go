@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/safesh/safesh/inherit"
@@ -81,6 +82,14 @@ type State struct {
 	metering   bool                    // SetMetering
 
 	droppedChildren []*inherit.Process // children no script object refers to
+
+	interruptSig     atomic.Int32   // SetInterruptSignal
+	chunkCancel      func()         // SetChunkCancel; guarded by mu
+	childInterrupted atomic.Bool    // ChildSignalled interrupted the chunk
+	adopted          map[int]bool   // AdoptOrphans: orphans of earlier chunks; guarded by mu
+	childHook        func()         // SetChildInterruptHook; guarded by mu
+	childHookSig     syscall.Signal // guarded by mu
+	waitingChild     atomic.Int32   // WaitForChild
 }
 
 // New returns a State with an empty descriptor table and the policy p.

@@ -32,6 +32,9 @@ func (l *lib) execute(L *lua.LState) int {
 	if L.Get(2) != lua.LNil {
 		spawn.ParseChildOptions(L, l.st, 2, luaargs.CheckOptions(L, 2, spawn.ChildOptions...), s)
 	}
+	// From the start, so that Ctrl-C as the child starts is the child's
+	// to answer too (state.State.WaitsForChild).
+	defer l.st.WaitForChild()()
 	c, err := spawn.Start(l.st, s)
 	if err != nil {
 		return luaerr.PushError(L, err)

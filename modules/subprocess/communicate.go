@@ -118,6 +118,7 @@ func remaining(timeout time.Duration) func() time.Duration {
 
 // pump does communicate's I/O: it returns false if time ran out first.
 func (pr *Proc) pump(input []byte, left func() time.Duration) (bool, error) {
+	defer pr.st.WaitForChild()() // as a shell waits for its foreground job
 	stdin, _ := pr.file(0)
 	stdout, _ := pr.file(1)
 	stderr, _ := pr.file(2)

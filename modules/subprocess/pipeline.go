@@ -35,6 +35,7 @@ func (l *lib) pipeline(L *lua.LState) int {
 	}
 	base, opts := l.parseOpts(L, 2, pipelineOptions)
 	e := l.runExtras(L, opts, 2, base)
+	defer l.st.WaitForChild()() // from the start, as os.execute
 	stages := make([]*spec, n)
 	for i := range n {
 		s := *base

@@ -109,6 +109,7 @@ func (l *lib) helper(L *lua.LState, alwaysCheck, captureStdout bool) (*spec, *re
 	if captureStdout {
 		s.Stdio[1] = spawn.Pipe
 	}
+	defer l.st.WaitForChild()() // from the start, as os.execute
 	res, err := l.runSpec(L, s, e)
 	if err != nil {
 		if e.check || alwaysCheck {

@@ -176,6 +176,8 @@ func (cl *commandLine) run(stdout, stderr goio.Writer) (code int) {
 		}
 	}()
 	defer watchTermination(r)()
+	stopInterrupt := watchInterrupt(r)
+	defer stopInterrupt()
 	ctx := context.Background()
 
 	// With -i, an error in what runs before the session is reported, and
@@ -218,6 +220,7 @@ func (cl *commandLine) run(stdout, stderr goio.Writer) (code int) {
 	if !cl.interactive {
 		return status
 	}
+	stopInterrupt() // the session's SIGINT interrupts a chunk instead
 	if code := interact(r, stdout, stderr); code != ExitOK {
 		return code
 	}

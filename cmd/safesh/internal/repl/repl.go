@@ -13,6 +13,20 @@
 //     (os.read on a pipe, io.read, os.execute, waiting for a child) returns,
 //     and the session goes on with its state intact. An interrupt that
 //     comes as the chunk ends on its own is dropped, not left for the next.
+//   - Children and Ctrl-C. The chunk's children stay in safesh's process
+//     group, the terminal's foreground, and get its SIGINT too; there is
+//     no job control, because Ctrl-C must stop the chunk whatever a child
+//     does with SIGINT, and a chunk reads the terminal itself between
+//     children. Instead, SIGINT is the runtime's interrupt signal
+//     (runtime.Runtime.SetInterruptSignal): a child of the chunk that dies
+//     of SIGINT interrupts the chunk in the call that reaps it, whether or
+//     not safesh has handled its own SIGINT yet (bash's "wait and
+//     cooperative exit"); then the interrupted chunk's children are killed
+//     with their trees, and, safesh being the reaper of its orphaned
+//     descendants, the orphans that appeared during the chunk (a
+//     grandchild whose parent died of the SIGINT first). A child started
+//     with start_new_session or process_group is killed with its group.
+//     docs/cli.md says more.
 //
 // A Session reads its lines from a LineReader: NewTerminal gives one on the
 // terminal (line editing, completion and history through
@@ -66,7 +80,9 @@ type Config struct {
 	Stdout, Stderr goio.Writer
 	// Interrupt, if not nil, interrupts the running chunk at each receive
 	// (signal.Notify delivers SIGINT there). What it receives while no
-	// chunk runs is dropped.
+	// chunk runs is dropped. It also makes SIGINT the runtime's interrupt
+	// signal (runtime.Runtime.SetInterruptSignal): a child that dies of
+	// SIGINT interrupts the chunk that reaps it.
 	Interrupt <-chan os.Signal
 	// Width, if not nil, tells how wide the screen is, for showing tables
 	// (ScreenWidth tells the terminal's). The default is 80 columns.
@@ -93,6 +109,9 @@ func New(rt *runtime.Runtime, cfg Config) (*Session, error) {
 	}
 	if s.stderr == nil {
 		s.stderr = os.Stderr
+	}
+	if s.interrupt != nil {
+		rt.SetInterruptSignal(os.Interrupt)
 	}
 	L := rt.LState()
 	s.tostring = L.NewFunction(func(L *lua.LState) int {

@@ -1,0 +1,54 @@
+package inherit
+
+import (
+	"os"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// SetChildSubreaper makes the process the reaper of its orphaned
+// descendants (PR_SET_CHILD_SUBREAPER): a process whose parent dies is
+// then reparented to it rather than to init, so that it can still be
+// found (OwnChildren) and killed. The process must then reap them
+// (ReapPid): they are its children, not Processes. It is an attribute of
+// the whole process, for a program that owns it (the command line), never
+// for a library's host.
+func SetChildSubreaper() error {
+	return os.NewSyscallError("prctl", unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0))
+}
+
+// OwnChildren returns the pids of the process's children, as /proc
+// shows them now: each process whose parent is this one. (The lists in
+// /proc/self/task/*/children are per thread, and a thread that ends
+// passes its children on to another: a scan of every process's parent
+// does not miss one meanwhile.)
+func OwnChildren() []int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	self := os.Getpid()
+	var out []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == self {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(stat)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) >= 2 && f[1] == strconv.Itoa(self) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
