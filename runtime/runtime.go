@@ -805,13 +805,16 @@ func (r *Runtime) WaitsForChild() bool {
 }
 
 // OnChildInterrupt makes a child of the running chunk that dies of sig
-// call f, on the runtime's goroutine, in the call that reaps it; if f
-// returns, the call raises "interrupted". The command line runs its
-// scripts so, to end by SIGINT as a shell script does once the child it
-// waited for died of it ("wait and cooperative exit"). A nil f turns it
-// off. It does nothing with WithIsolation. Unlike SetInterruptSignal it
-// needs no context that can be cancelled, and so costs the chunk nothing.
-func (r *Runtime) OnChildInterrupt(sig os.Signal, f func()) {
+// call f, on the runtime's goroutine, in the call that reaps it. f says
+// whether the host received sig too (Ctrl-C, which reached the child and
+// the host alike): if it returns true, the call raises "interrupted"; if
+// false (a child that signalled itself), the call returns the child's
+// status as usual. The command line runs its scripts so, to end by SIGINT
+// as a shell script does once the child it waited for died of the
+// terminal's SIGINT ("wait and cooperative exit"). A nil f turns it off.
+// It does nothing with WithIsolation. Unlike SetInterruptSignal it needs
+// no context that can be cancelled, and so costs the chunk nothing.
+func (r *Runtime) OnChildInterrupt(sig os.Signal, f func() bool) {
 	if r.iso != nil {
 		return
 	}

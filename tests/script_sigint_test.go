@@ -72,3 +72,17 @@ func (tm *term) waitEnd() {
 	// What it printed last may still be on its way from the terminal.
 	time.Sleep(20 * time.Millisecond)
 }
+
+// TestScriptChildSignalsItself: a child that dies of a SIGINT it sent
+// itself, with no Ctrl-C and no SIGINT for safesh, is only a status: the
+// script goes on, as after `sh -c 'kill -INT $$'; echo after` in sh.
+func TestScriptChildSignalsItself(t *testing.T) {
+	out, err := exec.Command("safesh", "-e", `
+		local r = require("subprocess").run({"sh", "-c", "kill -INT $$"})
+		print("rc", r.returncode)
+		print(os.execute("kill -INT $$"))
+		print("after")`).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "rc\t-2\n") || !strings.HasSuffix(string(out), "after\n") {
+		t.Fatalf("safesh: %v\n%s", err, out)
+	}
+}

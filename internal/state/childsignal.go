@@ -67,7 +67,9 @@ func (st *State) ChildSignalled(p *inherit.Process, sig syscall.Signal) error {
 		st.childInterrupted.Store(true)
 		cancel()
 	case hook != nil && sig == st.childHookSig:
-		hook()
+		if !hook() {
+			return nil // not the host's interrupt: just the child's status
+		}
 	default:
 		return nil
 	}
@@ -78,8 +80,10 @@ func (st *State) ChildSignalled(p *inherit.Process, sig syscall.Signal) error {
 // sig call hook, on the runtime's goroutine, in the call that reaps it:
 // for a host that runs a script as a shell does, which ends by SIGINT
 // once the foreground child it waited for died of it ("wait and
-// cooperative exit"). A nil hook turns it off.
-func (st *State) SetChildInterruptHook(sig syscall.Signal, hook func()) {
+// cooperative exit"). The hook returns whether it was the host's
+// interrupt too (the call then raises "interrupted"), or only the child's
+// death (the call returns its status). A nil hook turns it off.
+func (st *State) SetChildInterruptHook(sig syscall.Signal, hook func() bool) {
 	st.mu.Lock()
 	st.childHookSig, st.childHook = sig, hook
 	st.mu.Unlock()

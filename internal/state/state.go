@@ -87,7 +87,7 @@ type State struct {
 	chunkCancel      func()         // SetChunkCancel; guarded by mu
 	childInterrupted atomic.Bool    // ChildSignalled interrupted the chunk
 	adopted          map[int]bool   // AdoptOrphans: orphans of earlier chunks; guarded by mu
-	childHook        func()         // SetChildInterruptHook; guarded by mu
+	childHook        func() bool    // SetChildInterruptHook; guarded by mu
 	childHookSig     syscall.Signal // guarded by mu
 	waitingChild     atomic.Int32   // WaitForChild
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -31,11 +32,27 @@ func watchInterrupt(r *runtime.Runtime) (stop func()) {
 	c := make(chan os.Signal, 1)
 	done := make(chan struct{})
 	signal.Notify(c, os.Interrupt)
-	r.OnChildInterrupt(os.Interrupt, dieOfSIGINT)
+	var lastInterrupt atomic.Int64 // when safesh last received SIGINT, in Unix nanoseconds
+	r.OnChildInterrupt(os.Interrupt, func() bool {
+		// The terminal sends Ctrl-C's SIGINT to the child and to safesh
+		// at once, but it reaches safesh's goroutine a moment after the
+		// kernel reports the child's death: wait for it briefly. A child
+		// that killed itself with SIGINT, with no SIGINT for safesh, is
+		// only a status, as in sh and bash.
+		for deadline := time.Now().Add(interruptWait); ; time.Sleep(time.Millisecond) {
+			if t := lastInterrupt.Load(); t != 0 && time.Since(time.Unix(0, t)) < interruptRecent {
+				dieOfSIGINT()
+			}
+			if time.Now().After(deadline) {
+				return false
+			}
+		}
+	})
 	go func() {
 		for {
 			select {
 			case sig := <-c:
+				lastInterrupt.Store(time.Now().UnixNano())
 				if r.HandlesSignal(sig) || r.WaitsForChild() {
 					continue
 				}
@@ -54,6 +71,14 @@ func watchInterrupt(r *runtime.Runtime) (stop func()) {
 		})
 	}
 }
+
+// interruptWait bounds how long a child's death of SIGINT waits for
+// safesh's own SIGINT, and interruptRecent how old that may be: a SIGINT
+// that a child ignored long ago is not the one that killed this child.
+const (
+	interruptWait   = 100 * time.Millisecond
+	interruptRecent = time.Second
+)
 
 // dieOfSIGINT ends the process by SIGINT, as the Go runtime does when no
 // one asked for SIGINT, so that a shell sees a process the signal
