@@ -42,26 +42,31 @@ func (g *Global) alloc(n int) {
 // newLTableG is newLTable for a table of g's, asking g's alloc hook first.
 func newLTableG(g *Global, acap, hcap int) *LTable {
 	if g.allocHook != nil {
-		g.alloc(tableBytes + max(acap, 0)*arraySlotBytes + max(hcap, 0)*hashSlotBytes)
+		g.alloc(tableSize(acap, hcap))
 	}
 	tb := newLTable(acap, hcap)
 	tb.g = g
 	return tb
 }
 
+// tableSize is what the alloc hook is told a new table takes.
+func tableSize(acap, hcap int) int {
+	return tableBytes + max(acap, 0)*arraySlotBytes + max(hcap, 0)*hashSlotBytes
+}
+
 // growArray asks the alloc hook, if any, before the array part grows to
-// hold n elements (n > its capacity).
+// hold n elements (n > its capacity): for the slice that replaces it.
 func (tb *LTable) growArray(n int) {
-	if g := tb.g; g != nil && g.allocHook != nil {
-		g.alloc(growCap(cap(tb.array), n, defaultArrayCap) * arraySlotBytes)
+	if tb.g != nil && tb.g.allocHook != nil {
+		tb.g.alloc(growCap(cap(tb.array), n, defaultArrayCap) * arraySlotBytes)
 	}
 }
 
 // growMap asks the alloc hook, if any, before a map of the hash part is
 // made with room for n keys.
 func (tb *LTable) growMap(n int) {
-	if g := tb.g; g != nil && g.allocHook != nil && n > 0 {
-		g.alloc(mapSlots(n) * hashSlotBytes)
+	if tb.g != nil && tb.g.allocHook != nil {
+		tb.g.alloc(mapSlots(n) * hashSlotBytes)
 	}
 }
 
@@ -69,10 +74,10 @@ func (tb *LTable) growMap(n int) {
 // hash part whose keys slice is full: for the slice that replaces it, and
 // for the maps' share of the keys it makes room for.
 func (tb *LTable) growKeys() {
-	if g := tb.g; g != nil && g.allocHook != nil {
+	if tb.g != nil && tb.g.allocHook != nil {
 		c := cap(tb.keys)
 		nc := growCap(c, c+1, 1)
-		g.alloc(nc*arraySlotBytes + (mapSlots(nc)-mapSlots(c))*hashSlotBytes)
+		tb.g.alloc(nc*arraySlotBytes + (mapSlots(nc)-mapSlots(c))*hashSlotBytes)
 	}
 }
 

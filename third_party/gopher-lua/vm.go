@@ -693,7 +693,11 @@ func init() {
 			RA := lbase + A
 			B := int(inst & 0x1ff)    //GETB
 			C := int(inst>>9) & 0x1ff //GETC
-			v := newLTableG(L.G, B, C)
+			if h := L.G.allocHook; h != nil {
+				h(L, tableSize(B, C))
+			}
+			v := newLTable(B, C)
+			v.g = L.G
 			// this section is inlined by go-inline
 			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
 			{
