@@ -265,3 +265,39 @@ func BenchmarkConcatMemoryLimit(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkVMMemoryLimit measures what WithMaxMemory adds to code that
+// makes and grows tables, closures and coroutines, which the VM accounts
+// through the allocation hook (patch 0012): compare the off and on
+// sub-benchmarks of each.
+func BenchmarkVMMemoryLimit(b *testing.B) {
+	for _, w := range []struct{ name, src string }{
+		{"table-append", `local t = {} for i = 1, 1e4 do t[#t + 1] = i end`},
+		{"table-store", `local t = {} for i = 1, 100 do t[i] = i end for i = 1, 1e4 do t[i % 100 + 1] = i end`},
+		{"tables", `for i = 1, 1e4 do local t = {i, x = i} end`},
+		{"hash", `local t = {} for i = 1, 1e4 do t[i + 0.5] = i end`},
+		{"closures", `for i = 1, 1e4 do local f = function() return i end end`},
+		{"coroutines", `for i = 1, 100 do local co = coroutine.wrap(function() end) co() end`},
+	} {
+		for _, c := range []struct {
+			name string
+			opts []runtime.Option
+		}{
+			{"off", nil},
+			{"on", []runtime.Option{runtime.WithMaxMemory(1 << 30)}},
+		} {
+			b.Run(w.name+"/"+c.name, func(b *testing.B) {
+				r, err := runtime.New(c.opts...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer r.Close()
+				for b.Loop() {
+					if err := r.DoString(context.Background(), w.src, w.name); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -163,26 +163,38 @@ const undercount = 2
 // after Finish), where the host's Go code may grow the runtime's tables,
 // it counts nothing and returns nil.
 //
+// The common case, a small request that does not complete a batch, is
+// inlined into the caller: an addition and two comparisons.
+//
 // The heap is the process's: its growth is blamed on this chunk only if
 // what the chunk asked for can explain it (undercount times what was
 // accounted is past the limit). Growth that it cannot explain (another
 // runtime's, the host's) is left to the watchdog, which tells apart the
 // runtimes that are over.
 func (m *Meter) Alloc(n int64) *Error {
+	// Small requests (tables, closures, short strings) add up: the heap
+	// is looked at once they make smallBatch, for what they have
+	// allocated so far and this one. (Outside a chunk they add up too,
+	// harmlessly: Start clears them.)
+	if uint64(n) < bigAlloc && m.small+n < smallBatch { // n < 0 is too much
+		m.small += n
+		return nil
+	}
+	return m.alloc(n)
+}
+
+// alloc is Alloc past its common case.
+func (m *Meter) alloc(n int64) *Error {
 	l := m.lim.Memory
 	if l <= 0 || !m.running {
+		m.small = 0
 		return nil
 	}
 	if n < 0 {
 		n = 1 << 62
 	}
 	if n < bigAlloc {
-		// Small requests (tables, closures, short strings) add up: the
-		// heap is looked at once they make smallBatch, for what they
-		// have allocated so far and this one.
-		if m.small += n; m.small < smallBatch {
-			return nil
-		}
+		m.small += n
 		m.accounted.Add(m.small)
 		m.small = 0
 	} else {
