@@ -3,9 +3,14 @@
 package bench
 
 import (
+	"context"
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/safesh/safesh/runtime"
+	lua "github.com/yuin/gopher-lua"
 )
 
 // BenchmarkWorkloads runs every workload's Go loop and Lua loop as Go
@@ -116,6 +121,41 @@ func TestTableRowsRun(t *testing.T) {
 		}
 		if _, err := RunProcess([]string{python, py}, 2, false); err != nil {
 			t.Errorf("%s: python3: %v", r.Name, err)
+		}
+	}
+}
+
+// BenchmarkWorkloadsMemoryLimit runs each workload's Lua loop as a host
+// runs a chunk (Runtime.Call, which counts it), without and with
+// WithMaxMemory: compare BenchmarkWorkloadsMemoryLimit/<name>/off with
+// .../on.
+func BenchmarkWorkloadsMemoryLimit(b *testing.B) {
+	dir := b.TempDir()
+	for _, w := range Workloads {
+		name := strings.ReplaceAll(w.Name, " ", "_")
+		for _, c := range []struct {
+			name string
+			opts []runtime.Option
+		}{
+			{"off", nil},
+			{"on", []runtime.Option{runtime.WithMaxMemory(1 << 30)}},
+		} {
+			b.Run(name+"/"+c.name, func(b *testing.B) {
+				r, err := runtime.New(append([]runtime.Option{runtime.Unrestricted()}, c.opts...)...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer r.Close()
+				code := fmt.Sprintf("local dir = %q\n%s\nbench_loop = function(n) for _ = 1, n do %s end end", dir, w.LuaSetup, w.Lua)
+				if err := r.DoString(context.Background(), code, w.Name); err != nil {
+					b.Fatal(err)
+				}
+				loop := r.LState().GetGlobal("bench_loop").(*lua.LFunction)
+				b.ResetTimer()
+				if _, err := r.Call(context.Background(), loop, lua.LNumber(b.N)); err != nil {
+					b.Fatal(err)
+				}
+			})
 		}
 	}
 }

@@ -102,13 +102,14 @@ func WithCPUTime(d time.Duration) Option {
 
 // WithMaxMemory bounds the memory one chunk may take: the builtins that
 // can allocate without bound (string.rep, .., table.concat, gsub, format,
-// upper, lower, reverse, reads) refuse, before allocating, a request
-// that would take the process's Go heap more than bytes beyond what it
-// was when the chunk began, and a watchdog stops the chunk when the heap
-// has grown past it anyway (table growth, many small strings). Either way
-// the chunk ends with a *LimitError ("not enough memory"). What the
-// script still refers to (its globals) stays until the runtime is
-// closed. docs/limits.md says how exact this is.
+// upper, lower, reverse, reads) and the VM, where it makes or grows a
+// table or makes a closure or a coroutine, refuse, before allocating, a
+// request that would take the process's Go heap more than bytes beyond
+// what it was when the chunk began, and a watchdog stops the chunk when
+// the heap has grown past it anyway (userdata, substrings, another
+// runtime's growth). Either way the chunk ends with a *LimitError ("not
+// enough memory"). What the script still refers to (its globals) stays
+// until the runtime is closed. docs/limits.md says how exact this is.
 func WithMaxMemory(bytes int64) Option {
 	return func(c *config) error {
 		if bytes < 1 {
@@ -202,7 +203,10 @@ func (r *Runtime) accountAllocs() {
 		return
 	}
 	m := r.st.Meter
-	// '..' allocates in the VM, not in a library function (patch 0011).
+	// '..', tables, closures and coroutines allocate in the VM, not in a
+	// library function (gopher-lua patches 0011 and 0012). The Meter
+	// counts only while a chunk runs: outside one, Go code that grows a
+	// table must not get a Lua error, which nothing would catch.
 	r.l.SetAllocHook(func(L *lua.LState, n int) {
 		if e := m.Alloc(int64(n)); e != nil {
 			L.RaiseError("%s", e.Error())

@@ -30,6 +30,12 @@ type Meter struct {
 
 	accounted atomic.Int64 // bytes the builtins asked for this chunk
 	baseline  int64        // the process's heap when the chunk began
+	running   bool         // between Start and Finish: Alloc counts
+	small     int64        // bytes of small requests not yet in accounted
+	// After a collection Alloc made: the heap's growth it measured, and
+	// accounted then (see Alloc).
+	gcGrown, gcAccounted int64
+	gcValid              bool
 
 	mu      sync.Mutex
 	stop    func()
@@ -57,11 +63,13 @@ func (m *Meter) Start(stop func()) {
 	m.instructions, m.cpu, m.tid = 0, 0, 0
 	m.wall = time.Now()
 	m.accounted.Store(0)
+	m.small, m.gcValid = 0, false
 	if m.lim.CPUTime > 0 {
 		m.tid, m.last, _ = inherit.ThreadCPUTime()
 	}
 	if m.lim.Memory > 0 {
 		m.baseline = heapObjects()
+		m.running = true
 		watch(m)
 	}
 }
@@ -71,6 +79,7 @@ func (m *Meter) Start(stop func()) {
 func (m *Meter) Finish() *Error {
 	if m.lim.Memory > 0 {
 		unwatch(m)
+		m.running = false
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -132,34 +141,88 @@ func (m *Meter) CPU() time.Duration {
 }
 
 // bigAlloc is the size from which Alloc looks at the process's heap: a
-// smaller request is left to the watchdog, so that the common case costs
-// one comparison.
-const bigAlloc = 64 << 10
+// smaller request is added up with the others, and the heap is looked at
+// once they make smallBatch, so that the common case costs an addition
+// and a comparison.
+const (
+	bigAlloc   = 64 << 10
+	smallBatch = 256 << 10
+)
+
+// undercount is how much more Go may allocate than Alloc is told: the
+// VM's estimates of tables, closures and coroutines are at least half of
+// it (gopher-lua's allochook.go; 0.5 to 0.95 measured).
+const undercount = 2
 
 // Alloc is called by a builtin before it allocates n bytes for the
-// script. Past the memory limit (n alone, or n on top of what the process
-// grew by since the chunk began), it trips and returns the Error: the
-// builtin must then raise "not enough memory" and allocate nothing.
+// script, and by the VM before it makes or grows a table, a closure or a
+// coroutine (gopher-lua patches 0011 and 0012). Past the memory limit (n
+// alone, or n on top of what the process grew by since the chunk began),
+// it trips and returns the Error: the builtin must then raise "not
+// enough memory" and allocate nothing. Outside a chunk (before Start,
+// after Finish), where the host's Go code may grow the runtime's tables,
+// it counts nothing and returns nil.
+//
+// The common case, a small request that does not complete a batch, is
+// inlined into the caller: an addition and two comparisons.
+//
+// The heap is the process's: its growth is blamed on this chunk only if
+// what the chunk asked for can explain it (undercount times what was
+// accounted is past the limit). Growth that it cannot explain (another
+// runtime's, the host's) is left to the watchdog, which tells apart the
+// runtimes that are over.
 func (m *Meter) Alloc(n int64) *Error {
+	// Small requests (tables, closures, short strings) add up: the heap
+	// is looked at once they make smallBatch, for what they have
+	// allocated so far and this one. (Outside a chunk they add up too,
+	// harmlessly: Start clears them.)
+	if uint64(n) < bigAlloc && m.small+n < smallBatch { // n < 0 is too much
+		m.small += n
+		return nil
+	}
+	return m.alloc(n)
+}
+
+// alloc is Alloc past its common case.
+func (m *Meter) alloc(n int64) *Error {
 	l := m.lim.Memory
-	if l <= 0 {
+	if l <= 0 || !m.running {
+		m.small = 0
 		return nil
 	}
 	if n < 0 {
 		n = 1 << 62
 	}
-	total := m.accounted.Add(n)
 	if n < bigAlloc {
+		m.small += n
+		m.accounted.Add(m.small)
+		m.small = 0
+	} else {
+		m.accounted.Add(n)
+	}
+	total := m.accounted.Load()
+	if n > l {
+		return m.Trip(&Error{Limit: Memory, Value: l, Used: n})
+	}
+	if undercount*total <= l {
 		return nil
 	}
 	grown := max(heapObjects()-m.baseline, 0)
-	if n <= l && grown+n > l {
-		// What looks like growth may be garbage not yet collected.
+	if grown+n > l {
+		// What looks like growth may be garbage not yet collected. Once
+		// a collection has measured the growth, undercount times what
+		// was accounted since is added to it instead, until that too is
+		// over the limit: a script that keeps near its limit and makes
+		// garbage is not collected at every request.
+		if m.gcValid && m.gcGrown+undercount*(total-m.gcAccounted)+n <= l {
+			return nil
+		}
 		runtime.GC()
 		grown = max(heapObjects()-m.baseline, 0)
+		m.gcGrown, m.gcAccounted, m.gcValid = grown, total, true
 	}
-	if n > l || grown+n > l {
-		return m.Trip(&Error{Limit: Memory, Value: l, Used: max(n, grown+n, total)})
+	if grown+n > l {
+		return m.Trip(&Error{Limit: Memory, Value: l, Used: max(grown+n, total)})
 	}
 	return nil
 }

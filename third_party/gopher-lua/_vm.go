@@ -350,7 +350,11 @@ func init() {
 			RA := lbase + A
 			B := int(inst & 0x1ff)    //GETB
 			C := int(inst>>9) & 0x1ff //GETC
+			if h := L.G.allocHook; h != nil {
+				h(L, tableSize(B, C))
+			}
 			v := newLTable(B, C)
+			v.g = L.G
 			// +inline-call reg.Set RA v
 			return 0
 		},
@@ -809,6 +813,9 @@ func init() {
 			RA := lbase + A
 			Bx := int(inst & 0x3ffff) //GETBX
 			proto := cf.Fn.Proto.FunctionPrototypes[Bx]
+			if h := L.G.allocHook; h != nil {
+				h(L, closureSize(int(proto.NumUpvalues)))
+			}
 			closure := newLFunctionL(proto, cf.Fn.Env, int(proto.NumUpvalues))
 			// +inline-call reg.Set RA closure
 			for i := 0; i < int(proto.NumUpvalues); i++ {

@@ -637,13 +637,15 @@ func (rg *registry) IsFull() bool {
 /* Global {{{ */
 
 func newGlobal() *Global {
-	return &Global{
+	g := &Global{
 		MainThread: nil,
 		Registry:   newLTable(0, 32),
 		Global:     newLTable(0, 64),
 		builtinMts: make(map[int]LValue),
 		tempFiles:  make([]*os.File, 0, 10),
 	}
+	g.Registry.g, g.Global.g = g, g
+	return g
 }
 
 /* }}} */
@@ -1599,16 +1601,19 @@ func (ls *LState) Remove(index int) {
 /* object allocation {{{ */
 
 func (ls *LState) NewTable() *LTable {
-	return newLTable(defaultArrayCap, defaultHashCap)
+	return newLTableG(ls.G, defaultArrayCap, defaultHashCap)
 }
 
 func (ls *LState) CreateTable(acap, hcap int) *LTable {
-	return newLTable(acap, hcap)
+	return newLTableG(ls.G, acap, hcap)
 }
 
 // NewThread returns a new LState that shares with the original state all global objects.
 // If the original state has context.Context, the new state has a new child context of the original state and this function returns its cancel function.
 func (ls *LState) NewThread() (*LState, context.CancelFunc) {
+	if h := ls.G.allocHook; h != nil {
+		h(ls, threadBytes(ls.Options))
+	}
 	thread := newLState(ls.Options)
 	thread.G = ls.G
 	thread.Env = ls.Env
@@ -2282,15 +2287,27 @@ func (ls *LState) CheckInterrupt(n int) {
 	}
 }
 
-// SetAllocHook makes fn be called with the size in bytes of the string a
-// concatenation ('..') is about to allocate, before it does, in every
-// thread sharing this state's globals; fn may raise an error
-// (RaiseError) to refuse it, and nothing is allocated then. '..' is the
-// one operator that can build a string of any size from small ones (s =
-// s .. s doubles it), so a host that bounds a script's memory needs to
-// see it. A nil fn removes the hook; without one a concatenation pays one
-// nil check.
-func (ls *LState) SetAllocHook(fn func(L *LState, n int)) { ls.G.allocHook = fn }
+// SetAllocHook makes fn be called with the size in bytes of what Lua code
+// is about to allocate, before it does, in every thread sharing this
+// state's globals: the string of a concatenation ('..'); a table made by
+// a constructor, NewTable or CreateTable; the growth of a table's array
+// or hash part (told once, when its capacity changes, not on every
+// store); a closure with its upvalues; a thread (NewThread,
+// coroutine.create, coroutine.wrap) with its registry and call stack.
+// These are what a script can allocate without bound without calling a
+// library function a host could wrap; sizes other than the string's are
+// estimates of what Go allocates (allochook.go says how they are made).
+//
+// fn gets the running thread (the state it was set on when no thread has
+// run yet) and may raise an error (RaiseError) to refuse the allocation,
+// and nothing is allocated then. Go code too makes tables and threads
+// and grows tables of the state: fn must not raise when no Lua code runs
+// (outside a Call or PCall), where there is nothing to catch the error.
+// A nil fn removes the hook; without one a concatenation, a new table, a
+// closure or a thread pays one nil check, and a table's growth one.
+func (ls *LState) SetAllocHook(fn func(L *LState, n int)) {
+	ls.G.allocHook, ls.G.allocState = fn, ls
+}
 
 // SetInstructionHook makes fn be called every `every` VM instructions run
 // by this state and by every thread sharing its globals (coroutines), once

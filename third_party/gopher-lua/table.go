@@ -67,6 +67,9 @@ func (tb *LTable) Append(value LValue) {
 	if value == LNil {
 		return
 	}
+	if len(tb.array) == cap(tb.array) {
+		tb.growArray(len(tb.array) + 1)
+	}
 	if tb.array == nil {
 		tb.array = make([]LValue, 0, defaultArrayCap)
 	}
@@ -86,6 +89,7 @@ func (tb *LTable) Append(value LValue) {
 // Insert inserts a given LValue at position `i` in this table.
 func (tb *LTable) Insert(i int, value LValue) {
 	if tb.array == nil {
+		tb.growArray(1)
 		tb.array = make([]LValue, 0, defaultArrayCap)
 	}
 	if i > len(tb.array) {
@@ -97,6 +101,9 @@ func (tb *LTable) Insert(i int, value LValue) {
 		return
 	}
 	i -= 1
+	if len(tb.array) == cap(tb.array) {
+		tb.growArray(len(tb.array) + 1)
+	}
 	tb.array = append(tb.array, LNil)
 	copy(tb.array[i+1:], tb.array[i:])
 	tb.array[i] = value
@@ -148,6 +155,9 @@ func (tb *LTable) RawSet(key LValue, value LValue) {
 	switch v := key.(type) {
 	case LNumber:
 		if isArrayKey(v) {
+			if int(v) > cap(tb.array) {
+				tb.growArray(int(v))
+			}
 			if tb.array == nil {
 				tb.array = make([]LValue, 0, defaultArrayCap)
 			}
@@ -180,6 +190,9 @@ func (tb *LTable) RawSetInt(key int, value LValue) {
 		tb.RawSetH(LNumber(key), value)
 		return
 	}
+	if key > cap(tb.array) {
+		tb.growArray(key)
+	}
 	if tb.array == nil {
 		tb.array = make([]LValue, 0, 32)
 	}
@@ -201,6 +214,7 @@ func (tb *LTable) RawSetInt(key int, value LValue) {
 // RawSetString sets a given LValue to a given string index without the __newindex metamethod.
 func (tb *LTable) RawSetString(key string, value LValue) {
 	if tb.strdict == nil {
+		tb.growMap(defaultHashCap)
 		tb.strdict = make(map[string]LValue, defaultHashCap)
 	}
 	if tb.keys == nil {
@@ -212,12 +226,15 @@ func (tb *LTable) RawSetString(key string, value LValue) {
 		// TODO tb.keys and tb.k2i should also be removed
 		delete(tb.strdict, key)
 	} else {
-		tb.strdict[key] = value
 		lkey := LString(key)
 		if _, ok := tb.k2i[lkey]; !ok {
+			if len(tb.keys) == cap(tb.keys) {
+				tb.growKeys()
+			}
 			tb.k2i[lkey] = len(tb.keys)
 			tb.keys = append(tb.keys, lkey)
 		}
+		tb.strdict[key] = value
 	}
 }
 
@@ -228,6 +245,7 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 		return
 	}
 	if tb.dict == nil {
+		tb.growMap(len(tb.strdict))
 		tb.dict = make(map[LValue]LValue, len(tb.strdict))
 	}
 	if tb.keys == nil {
@@ -239,11 +257,14 @@ func (tb *LTable) RawSetH(key LValue, value LValue) {
 		// TODO tb.keys and tb.k2i should also be removed
 		delete(tb.dict, key)
 	} else {
-		tb.dict[key] = value
 		if _, ok := tb.k2i[key]; !ok {
+			if len(tb.keys) == cap(tb.keys) {
+				tb.growKeys()
+			}
 			tb.k2i[key] = len(tb.keys)
 			tb.keys = append(tb.keys, key)
 		}
+		tb.dict[key] = value
 	}
 }
 

@@ -148,6 +148,11 @@ type LTable struct {
 	strdict map[string]LValue
 	keys    []LValue
 	k2i     map[LValue]int
+
+	// g is the Global of the state that made the table, whose alloc hook
+	// (SetAllocHook) is asked before the table grows; nil for a table
+	// made without a state.
+	g *Global
 }
 
 func (tb *LTable) String() string   { return fmt.Sprintf("table: %p", tb) }
@@ -181,9 +186,11 @@ type Global struct {
 	hookEvery int
 	hookCount int
 
-	// allocHook is asked before a concatenation allocates its result
-	// (SetAllocHook).
-	allocHook func(L *LState, n int)
+	// allocHook is asked before a concatenation allocates its result, a
+	// table grows, or a closure or a thread is made (SetAllocHook);
+	// allocState is the state it was set on.
+	allocHook  func(L *LState, n int)
+	allocState *LState
 
 	// resumeDepth is how many coroutines are resumed one inside another
 	// now (coroutine.resume, coroutine.wrap).

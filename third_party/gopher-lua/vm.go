@@ -693,7 +693,11 @@ func init() {
 			RA := lbase + A
 			B := int(inst & 0x1ff)    //GETB
 			C := int(inst>>9) & 0x1ff //GETC
+			if h := L.G.allocHook; h != nil {
+				h(L, tableSize(B, C))
+			}
 			v := newLTable(B, C)
+			v.g = L.G
 			// this section is inlined by go-inline
 			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
 			{
@@ -2129,6 +2133,9 @@ func init() {
 			RA := lbase + A
 			Bx := int(inst & 0x3ffff) //GETBX
 			proto := cf.Fn.Proto.FunctionPrototypes[Bx]
+			if h := L.G.allocHook; h != nil {
+				h(L, closureSize(int(proto.NumUpvalues)))
+			}
 			closure := newLFunctionL(proto, cf.Fn.Env, int(proto.NumUpvalues))
 			// this section is inlined by go-inline
 			// source function is 'func (rg *registry) Set(regi int, vali LValue) ' in '_state.go'
