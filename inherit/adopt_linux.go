@@ -2,8 +2,6 @@ package inherit
 
 import (
 	"os"
-	"strconv"
-	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -25,30 +23,5 @@ func SetChildSubreaper() error {
 // passes its children on to another: a scan of every process's parent
 // does not miss one meanwhile.)
 func OwnChildren() []int {
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
-	}
-	self := os.Getpid()
-	var out []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == self {
-			continue
-		}
-		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
-		if err != nil {
-			continue
-		}
-		s := string(stat)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) >= 2 && f[1] == strconv.Itoa(self) {
-			out = append(out, pid)
-		}
-	}
-	return out
+	return childrenByParent()[os.Getpid()]
 }

@@ -13,6 +13,23 @@ import (
 // init) is not among them, and the list can be stale as soon as it is
 // made: it is for killing a tree, where a process group is not at hand.
 func Descendants(pid int) []int {
+	children := childrenByParent()
+	var out []int
+	queue := []int{pid}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, c := range children[p] {
+			out = append(out, c)
+			queue = append(queue, c)
+		}
+	}
+	return out
+}
+
+// childrenByParent maps each process's pid to its children's, as /proc
+// shows them now.
+func childrenByParent() map[int][]int {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil
@@ -41,17 +58,7 @@ func Descendants(pid int) []int {
 			children[ppid] = append(children[ppid], p)
 		}
 	}
-	var out []int
-	queue := []int{pid}
-	for len(queue) > 0 {
-		p := queue[0]
-		queue = queue[1:]
-		for _, c := range children[p] {
-			out = append(out, c)
-			queue = append(queue, c)
-		}
-	}
-	return out
+	return children
 }
 
 // SignalPid sends sig to pid, a descendant that Descendants found.
