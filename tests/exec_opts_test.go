@@ -4,7 +4,6 @@ package tests
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,14 +87,7 @@ func TestExecFds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, err := exec.Command("lsfds").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := fdtest.Parse(string(base))
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := childBaseline(t)
 	if fds[3].Target != filepath.Join(dir, "a") || fds[9].Target != filepath.Join(dir, "b") {
 		t.Fatalf("fds 3 and 9: %q %q\n%s", fds[3].Target, fds[9].Target, out)
 	}

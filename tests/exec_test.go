@@ -65,14 +65,7 @@ func TestExecDescriptors(t *testing.T) {
 	}
 	// What any child of this test gets: 0, 1, 2, and whatever the test
 	// itself inherited, which safesh inherited too and rightly passes on.
-	base, err := exec.Command("lsfds").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := fdtest.Parse(string(base))
-	if err != nil {
-		t.Fatal(err)
-	}
+	want := childBaseline(t)
 	for fd := range fds {
 		if _, ok := want[fd]; !ok && fd != 40 {
 			t.Errorf("the new image has fd %d (%s), which the script did not make inheritable", fd, fds[fd].Target)
@@ -164,4 +157,20 @@ func TestExecOnlyWhenOwningTheProcess(t *testing.T) {
 		t.Logf("%s: %s", name, res[1])
 		r.Close()
 	}
+}
+
+// childBaseline returns what any child of this test gets (lsfds run
+// directly): 0, 1, 2 and whatever the test itself inherited, which safesh
+// inherited too and rightly passes on.
+func childBaseline(t *testing.T) map[int]fdtest.Fd {
+	t.Helper()
+	base, err := exec.Command("lsfds").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := fdtest.Parse(string(base))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return want
 }
