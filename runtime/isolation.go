@@ -32,6 +32,19 @@ type Isolation struct {
 	// MaxProcesses bounds the processes of the worker's user
 	// (RLIMIT_NPROC), which the kernel does not apply to root.
 	MaxProcesses int
+
+	// Cgroup runs the worker, and every process it starts, in a control
+	// group of its own, made under the host's own groups (Linux only;
+	// cgroup v2, v1 or a hybrid of both). MaxMemory and MaxProcesses then
+	// bound the whole tree as well, root included: memory.max (or v1's
+	// memory.limit_in_bytes) is MaxMemory, and pids.max is MaxProcesses,
+	// where the worker's own threads count as processes. A worker the
+	// kernel kills for the group's memory returns an error that unwraps
+	// to a MaxMemory *LimitError. When the worker ends, however it ends,
+	// whatever is left in the group is killed and the group removed, so
+	// a plugin's daemons do not outlive it. New fails, saying why, where
+	// the host may not make the group.
+	Cgroup bool
 }
 
 // WithIsolation runs the scripts in a worker process: a Go fatal error,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -353,4 +354,84 @@ func waitStopped(t *testing.T, pid int) {
 		}
 	}
 	t.Fatalf("process %d did not stop", pid)
+}
+
+// cgroupRuntime is an isolated runtime in a control group, or a skip
+// where this machine lets the host make none.
+func cgroupRuntime(t *testing.T, iso Isolation, opts ...Option) *Runtime {
+	t.Helper()
+	iso.Cgroup = true
+	r, err := New(append([]Option{WithIsolation(iso)}, opts...)...)
+	if err != nil {
+		if strings.Contains(err.Error(), "cgroup") {
+			t.Skipf("no control group here: %v", err)
+		}
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// lookPath is the absolute path of a program, as AllowRun wants it.
+func lookPath(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Skip(err)
+	}
+	return p
+}
+
+// reported is a WithFunc("report", ...) that keeps what the script
+// reports, as strings.
+func reported() (Option, *[]string) {
+	var got []string
+	return WithFunc("report", func(L *lua.LState) int {
+		for i := 1; i <= L.GetTop(); i++ {
+			got = append(got, L.ToStringMeta(L.Get(i)).String())
+		}
+		return 0
+	}), &got
+}
+
+// TestIsolatedCgroupBoundsTheTree: MaxProcesses bounds the processes the
+// plugin starts through the group's pids.max, for root too, where
+// RLIMIT_NPROC does not hold.
+func TestIsolatedCgroupBoundsTheTree(t *testing.T) {
+	sleep := lookPath(t, "sleep")
+	script := `
+		local subprocess = require("subprocess")
+		local started, procs = 0, {}
+		for i = 1, 60 do
+			local p, err = subprocess.Popen({"` + sleep + `", "30"})
+			if not p then report(started, err) return end
+			started, procs[#procs+1] = started + 1, p
+		end
+		report(started)`
+	count := func(iso Isolation, newRuntime func(*testing.T, Isolation, ...Option) *Runtime) (int, string) {
+		opt, got := reported()
+		r := newRuntime(t, iso, AllowRun(sleep), opt, WithGracePeriod(100*time.Millisecond))
+		if err := r.DoString(context.Background(), script, "spawn"); err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+		n, _ := strconv.Atoi((*got)[0])
+		msg := ""
+		if len(*got) > 1 {
+			msg = (*got)[1]
+		}
+		return n, msg
+	}
+	plain := func(t *testing.T, iso Isolation, opts ...Option) *Runtime { return isolatedRuntime(t, iso, opts...) }
+	if os.Geteuid() == 0 {
+		// The control: without the group, RLIMIT_NPROC does not bound root.
+		if n, msg := count(Isolation{MaxProcesses: 40}, plain); n != 60 {
+			t.Fatalf("root without a group started %d of 60 (%s)", n, msg)
+		}
+	}
+	n, msg := count(Isolation{MaxProcesses: 40}, cgroupRuntime)
+	if n >= 40 || !strings.Contains(strings.ToLower(msg), "resource temporarily unavailable") {
+		t.Fatalf("in a group of 40 tasks the plugin started %d of 60 (%q)", n, msg)
+	}
+	t.Logf("started %d sleeps beside the worker's threads, then: %s", n, msg)
 }

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/safesh/safesh/inherit"
+	"github.com/safesh/safesh/internal/cgroup"
 	"github.com/safesh/safesh/internal/isolate"
 	"github.com/safesh/safesh/internal/limits"
 	lua "github.com/yuin/gopher-lua"
@@ -34,7 +35,8 @@ type worker struct {
 	out    [3]*lockedWriter
 	copied sync.WaitGroup // the stdin and stderr copiers
 	crash  crashLog
-	iso    Isolation // the kernel limits it runs under
+	iso    Isolation     // the kernel limits it runs under
+	group  *cgroup.Group // the worker's control group (Isolation.Cgroup), or nil
 
 	// L is the host-side state WithFunc's functions run on: the reader
 	// goroutine calls them as the worker asks, while the caller of the
@@ -207,11 +209,30 @@ func newIsolated(cfg config) (*Runtime, error) {
 		pass = append(pass, fd)
 		grants = append(grants, []any{g.name, fd, g.writable})
 	}
+	if w.iso.Cgroup {
+		if w.group, err = cgroup.New(cgroup.Limits{Memory: w.iso.MaxMemory, Tasks: w.iso.MaxProcesses}); err != nil {
+			w.conn.Close()
+			w.cancel.Close()
+			return nil, fmt.Errorf("runtime: WithIsolation: %w", err)
+		}
+	}
 	env := append(os.Environ(), isolatedEnv+"="+strconv.Itoa(pair[1])+","+strconv.Itoa(cpair[1]))
 	p, err := inherit.StartProcess(prog, []string{prog}, &inherit.ProcAttr{Env: env, Files: files, PassFds: pass})
+	if err == nil && w.group != nil {
+		// The worker runs none of the plugin's code before its init
+		// message: it joins the group before it could start anything.
+		if err = w.group.Add(p.Pid); err != nil {
+			p.Signal(syscall.SIGKILL)
+			p.Wait(-1, -1)
+			p.Release()
+		}
+	}
 	if err != nil {
 		w.conn.Close()
 		w.cancel.Close()
+		if w.group != nil {
+			w.group.Remove()
+		}
 		return nil, fmt.Errorf("runtime: WithIsolation: start %s: %w", prog, err)
 	}
 	w.proc = p
@@ -339,6 +360,14 @@ func (w *worker) read() {
 		}
 	}
 	w.proc.Wait(-1, -1)
+	oomKilled := false
+	if w.group != nil {
+		// What the worker started ends with it.
+		oomKilled = w.group.OOMKills() > 0
+		if err := w.group.Remove(); err != nil {
+			fmt.Fprintf(os.Stderr, "safesh: isolated worker's control group: %v\n", err)
+		}
+	}
 	w.copied.Wait()
 	status, _ := w.proc.Done()
 	why := fmt.Sprintf("exit status %d", status.Code)
@@ -352,7 +381,7 @@ func (w *worker) read() {
 	w.crash.mu.Unlock()
 	w.mu.Lock()
 	if w.dead == nil {
-		if lim := w.limitReached(status.Signal, w.crash.line); lim != nil {
+		if lim := w.limitReached(status.Signal, w.crash.line, oomKilled); lim != nil {
 			w.dead = fmt.Errorf("%w (%s): %w", ErrWorker, why, lim)
 		} else {
 			w.dead = fmt.Errorf("%w (%s)", ErrWorker, why)
@@ -366,11 +395,12 @@ func (w *worker) read() {
 const cpuLimitCrash = "fatal error: CPU time limit reached (RLIMIT_CPU)"
 
 // limitReached tells which of the kernel's limits ended the worker, from
-// how it died: SIGXCPU past CPUTime (RLIMIT_CPU), or the Go runtime's
-// out-of-memory fatal error under MaxMemory (RLIMIT_AS and the Go memory
-// limit). It is nil for any other end. Used is unknown there: it is the
-// limit itself.
-func (w *worker) limitReached(sig syscall.Signal, crash string) *LimitError {
+// how it died: SIGXCPU past CPUTime (RLIMIT_CPU), or under MaxMemory the
+// Go runtime's out-of-memory fatal error (RLIMIT_AS and the Go memory
+// limit) or the kernel's SIGKILL for the control group's memory
+// (groupOOM: the group counted an OOM kill). It is nil for any other
+// end. Used is unknown there: it is the limit itself.
+func (w *worker) limitReached(sig syscall.Signal, crash string, groupOOM bool) *LimitError {
 	switch {
 	case w.iso.CPUTime > 0 && (sig == syscall.SIGXCPU || crash == cpuLimitCrash):
 		d := w.iso.CPUTime.Round(time.Second)
@@ -378,7 +408,7 @@ func (w *worker) limitReached(sig syscall.Signal, crash string) *LimitError {
 			d += time.Second
 		}
 		return &LimitError{Limit: limits.CPUTime, Value: int64(d), Used: int64(d)}
-	case w.iso.MaxMemory > 0 && strings.Contains(crash, "out of memory"):
+	case w.iso.MaxMemory > 0 && (strings.Contains(crash, "out of memory") || sig == syscall.SIGKILL && groupOOM):
 		return &LimitError{Limit: limits.Memory, Value: w.iso.MaxMemory, Used: w.iso.MaxMemory, Errno: syscall.ENOMEM}
 	}
 	return nil

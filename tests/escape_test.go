@@ -986,3 +986,92 @@ func TestSetuidSafeshIsNoTrampoline(t *testing.T) {
 		t.Fatalf("a setuid safesh as the trampoline: %v\n%s", err, out)
 	}
 }
+
+// grouped is an isolated runtime whose worker is the safesh command, in
+// a control group when inGroup, or a skip where the host can make none.
+func grouped(t *testing.T, inGroup bool, iso runtime.Isolation, opts ...runtime.Option) *runtime.Runtime {
+	t.Helper()
+	worker, err := exec.LookPath("safesh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	iso.Worker, iso.Cgroup = worker, inGroup
+	r, err := runtime.New(append([]runtime.Option{runtime.WithIsolation(iso), runtime.WithStderr(&strings.Builder{})}, opts...)...)
+	if err != nil {
+		if inGroup && strings.Contains(err.Error(), "cgroup") {
+			t.Skipf("no control group here: %v", err)
+		}
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
+
+// TestDaemonDiesWithItsWorkersGroup: a plugin's daemon (its parent gone,
+// a session of its own, so no process tree or group kill finds it)
+// outlives a crashed worker, unless the worker runs in a control group.
+func TestDaemonDiesWithItsWorkersGroup(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip(err)
+	}
+	daemon := func(inGroup bool) int {
+		var pid int
+		r := grouped(t, inGroup, runtime.Isolation{MaxMemory: 128 << 20}, runtime.AllowRun(sh),
+			runtime.WithFunc("report", func(L *lua.LState) int { pid = L.CheckInt(1); return 0 }))
+		err := r.DoString(context.Background(), `
+			local subprocess = require("subprocess")
+			local out = assert(subprocess.check_output({"`+sh+`", "-c", "setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!"}))
+			report(tonumber(out))`, "daemon")
+		if err != nil || pid <= 0 {
+			t.Fatalf("daemon: %v, pid %d", err, pid)
+		}
+		err = r.DoString(context.Background(), `local t = {} while true do t[#t+1] = string.rep("x", 1e6) .. #t end`, "bomb")
+		if !errors.Is(err, runtime.ErrWorker) {
+			t.Fatalf("bomb: %v", err)
+		}
+		return pid
+	}
+	running := func(pid int) bool {
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		return err == nil && !strings.Contains(string(b), ") Z ")
+	}
+	pid := daemon(false)
+	alive := running(pid)
+	syscall.Kill(pid, syscall.SIGKILL)
+	if !alive {
+		t.Fatalf("the control: without a group the daemon %d did not outlive the worker", pid)
+	}
+	if pid := daemon(true); running(pid) {
+		syscall.Kill(pid, syscall.SIGKILL)
+		t.Fatalf("the daemon %d outlived its worker's group", pid)
+	}
+}
+
+// TestTmpfsFilesAreChargedToTheGroup: files a plugin writes on a tmpfs it
+// may write are memory that RLIMIT_AS does not see; in a control group
+// they are charged to it, and the kernel's kill past MaxMemory ends the
+// worker with a MaxMemory LimitError.
+func TestTmpfsFilesAreChargedToTheGroup(t *testing.T) {
+	dir, err := os.MkdirTemp("/dev/shm", "safesh-oom-")
+	if err != nil {
+		t.Skip("no /dev/shm:", err)
+	}
+	defer os.RemoveAll(dir)
+	fill := `
+		local chunk = string.rep("x", 1048576)
+		for i = 1, 128 do
+			local f = assert(io.open("` + dir + `/f" .. i, "w"))
+			assert(f:write(chunk))
+			assert(f:close())
+		end`
+	iso := runtime.Isolation{MaxMemory: 64 << 20}
+	if err := grouped(t, false, iso, runtime.AllowWrite(dir)).DoString(context.Background(), fill, "fill"); err != nil {
+		t.Fatalf("the control, without a group: %v", err)
+	}
+	err = grouped(t, true, iso, runtime.AllowWrite(dir)).DoString(context.Background(), fill, "fill")
+	var lim *runtime.LimitError
+	if !errors.As(err, &lim) || lim.Limit != "MaxMemory" || !strings.Contains(err.Error(), "SIGKILL") {
+		t.Fatalf("128 MiB of tmpfs files under a group of 64 MiB: %v; want the kernel's kill as a MaxMemory LimitError", err)
+	}
+}
