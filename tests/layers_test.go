@@ -15,7 +15,7 @@ var layers = []struct {
 }{
 	{0, "inherit"}, {0, "internal/posixpath"}, {0, "internal/strmem"}, {0, "docs"},
 	{1, "internal/policy"}, {1, "internal/luaargs"}, {1, "internal/luaerr"}, {1, "internal/fdtest"},
-	{1, "internal/shlex"}, {1, "internal/pyoracle"}, {1, "internal/isolate"}, {1, "internal/limits"},
+	{1, "internal/shlex"}, {1, "internal/pyoracle"}, {1, "internal/isolate"}, {1, "internal/limits"}, {1, "internal/cgroup"},
 	{2, "internal/state"},
 	{3, "internal/spawn"},
 	{4, "modules/io"},
