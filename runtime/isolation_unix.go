@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -28,7 +29,8 @@ import (
 // worker is the host's side of an isolated runtime.
 type worker struct {
 	proc   *inherit.Process
-	conn   *os.File
+	conn   *os.File // blocking: see newIsolated
+	fd     int      // conn's descriptor, for shutdown
 	wmu    sync.Mutex
 	frames chan isolate.Frame // closed when the worker ends
 	funcs  map[string]lua.LGFunction
@@ -132,7 +134,10 @@ func newIsolated(cfg config) (*Runtime, error) {
 		return nil, fmt.Errorf("runtime: WithIsolation: %w", err)
 	}
 	closeLater = append(closeLater, pair[1])
-	syscall.SetNonblock(pair[0], true)
+	// Both ends stay in blocking mode: the reader goroutine and the
+	// worker's main goroutine wait in read(2) itself, which wakes them
+	// sooner than the netpoller's park and epoll wake-up would.
+	w.fd = pair[0]
 	w.conn = os.NewFile(uintptr(pair[0]), "isolated worker")
 	cpair, err := inherit.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
 	if err != nil {
@@ -341,9 +346,10 @@ func initMessage(L *lua.LState, cfg config, streams []string, files [][]any) (*l
 // when the worker ends it records why and closes w.frames.
 func (w *worker) read() {
 	var err error
+	br := bufio.NewReaderSize(w.conn, 64<<10)
 	for {
 		var f isolate.Frame
-		f, err = isolate.ReadFrame(w.conn)
+		f, err = isolate.ReadFrame(br)
 		if err != nil {
 			break
 		}
@@ -427,11 +433,18 @@ func (w *worker) err() error {
 // kill ends the worker at once.
 func (w *worker) kill() {
 	w.proc.Signal(syscall.SIGKILL)
+	w.shutdown()
 	w.conn.Close()
 	w.cancel.Close()
 	for range w.frames {
 	}
 	w.proc.Release()
+}
+
+// shutdown ends the reader's blocking read on conn, even while another
+// process still holds the worker's end.
+func (w *worker) shutdown() {
+	syscall.Shutdown(w.fd, syscall.SHUT_RDWR)
 }
 
 // sendCancel asks the worker to cancel request seq (0: whatever runs).
@@ -616,6 +629,7 @@ func (r *Runtime) closeIsolated() error {
 				t.Reset(closeWait)
 			}
 		}
+		w.shutdown()
 		w.conn.Close()
 		w.cancel.Close()
 		release := func() {
@@ -661,7 +675,8 @@ func ServeIsolated() {
 // host functions (stub), one frame at a time. Cancellations come on a
 // socket of their own, read by watchCancels.
 type host struct {
-	conn *os.File
+	conn *os.File      // blocking: see serveWorker
+	r    *bufio.Reader // conn's frames, read by the main goroutine only
 	wmu  sync.Mutex
 
 	mu        sync.Mutex
@@ -753,12 +768,15 @@ func (fw frameWriter) Write(p []byte) (int, error) {
 }
 
 func serveWorker(fd, cancelFd int) int {
-	syscall.SetNonblock(fd, true)
-	h := &host{conn: os.NewFile(uintptr(fd), "isolated host")}
+	// fd is in blocking mode, as the host made it: the main goroutine
+	// waits for requests and replies in read(2), not in the netpoller.
+	syscall.SetNonblock(fd, false)
+	conn := os.NewFile(uintptr(fd), "isolated host")
+	h := &host{conn: conn, r: bufio.NewReaderSize(conn, 64<<10)}
 	if err := h.send(msgHello); err != nil {
 		return 2
 	}
-	f, err := isolate.ReadFrame(h.conn)
+	f, err := isolate.ReadFrame(h.r)
 	if err != nil || f.Type != msgInit {
 		return 2
 	}
@@ -789,7 +807,7 @@ func serveWorker(fd, cancelFd int) int {
 	h.send(msgDone, "ok")
 
 	for {
-		f, err := isolate.ReadFrame(h.conn)
+		f, err := isolate.ReadFrame(h.r)
 		if err != nil || f.Type == msgQuit || h.quitting {
 			if err := r.Close(); err != nil {
 				h.send(msgDone, "go", err.Error())
@@ -949,13 +967,13 @@ func (h *host) stub(name string) lua.LGFunction {
 		if err := h.send(msgCallHost, name, args); err != nil {
 			L.RaiseError("%s: %s", name, err)
 		}
-		f, err := isolate.ReadFrame(h.conn)
+		f, err := isolate.ReadFrame(h.r)
 		for err == nil && f.Type != msgReply {
 			if f.Type == msgQuit { // the host closes the runtime
 				h.quitting = true
 				L.RaiseError("%s: the runtime is closing", name)
 			}
-			f, err = isolate.ReadFrame(h.conn)
+			f, err = isolate.ReadFrame(h.r)
 		}
 		if err != nil {
 			L.RaiseError("%s: the host is gone", name)
