@@ -315,12 +315,25 @@ func TestIsolationRefusesWhatCannotCross(t *testing.T) {
 }
 
 func BenchmarkIsolatedStart(b *testing.B) {
-	for b.Loop() {
-		r, err := New(WithIsolation(Isolation{}))
-		if err != nil {
-			b.Fatal(err)
-		}
-		r.Close()
+	for _, c := range []struct {
+		name string
+		iso  Isolation
+	}{
+		{"plain", Isolation{}},
+		{"cgroup", Isolation{Cgroup: true, MaxMemory: 256 << 20, MaxProcesses: 100}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				r, err := New(WithIsolation(c.iso))
+				if err != nil {
+					if c.iso.Cgroup {
+						b.Skip(err)
+					}
+					b.Fatal(err)
+				}
+				r.Close()
+			}
+		})
 	}
 }
 

@@ -30,7 +30,6 @@ import (
 type worker struct {
 	proc   *inherit.Process
 	conn   *os.File // blocking: see newIsolated
-	fd     int      // conn's descriptor, for shutdown
 	wmu    sync.Mutex
 	frames chan isolate.Frame // closed when the worker ends
 	funcs  map[string]lua.LGFunction
@@ -137,7 +136,6 @@ func newIsolated(cfg config) (*Runtime, error) {
 	// Both ends stay in blocking mode: the reader goroutine and the
 	// worker's main goroutine wait in read(2) itself, which wakes them
 	// sooner than the netpoller's park and epoll wake-up would.
-	w.fd = pair[0]
 	w.conn = os.NewFile(uintptr(pair[0]), "isolated worker")
 	cpair, err := inherit.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
 	if err != nil {
@@ -443,8 +441,12 @@ func (w *worker) kill() {
 
 // shutdown ends the reader's blocking read on conn, even while another
 // process still holds the worker's end.
+// Through SyscallConn, so that a closed conn's number, which may have
+// been reused, is never shut down.
 func (w *worker) shutdown() {
-	syscall.Shutdown(w.fd, syscall.SHUT_RDWR)
+	if rc, err := w.conn.SyscallConn(); err == nil {
+		rc.Control(func(fd uintptr) { syscall.Shutdown(int(fd), syscall.SHUT_RDWR) })
+	}
 }
 
 // sendCancel asks the worker to cancel request seq (0: whatever runs).
