@@ -577,6 +577,34 @@ func TestCloseBoundedByAFullPipe(t *testing.T) {
 	checkNoneLeft(t, before, "after Close")
 }
 
+// TestCloseWithItsOwnReaderOfAFullPipe: a buffered writer on a full pipe
+// whose only reader is the runtime's own descriptor fails at once at
+// Close (the reader is closed first), whichever end has the lower number.
+// Under concurrent closes pipe2 can give the writer the lower one; Close
+// then waited for itself until its bound.
+func TestCloseWithItsOwnReaderOfAFullPipe(t *testing.T) {
+	r, err := runtime.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.DoString(context.Background(), `
+		local a, b = os.pipe()
+		local rd, w = os.pipe()
+		os.close(a)
+		local low = os.dup(w) -- a's number, below rd's
+		os.close(w)
+		assert(low < rd, "the writer's number is not the lower")
+		f = os.fdopen(low, "w") f:setvbuf("full", 1e6) f:write(("x"):rep(200000))`, "full"); err != nil {
+		t.Fatal(describe(err))
+	}
+	start := time.Now()
+	err = r.Close()
+	took := time.Since(start)
+	if err == nil || !errors.Is(err, syscall.EPIPE) || took > time.Second {
+		t.Fatalf("Close took %v: %v; want at once, EPIPE", took.Round(time.Millisecond), err)
+	}
+}
+
 // TestDroppedObjectsAreReleased drops files, sockets and processes
 // without closing or waiting for them, and checks that once a collection
 // has run they are released: descriptors closed, what was buffered

@@ -230,19 +230,29 @@ func (t *FdTable) CloseAll() error {
 	t.pending.Store(false)
 	t.closed = true
 	t.mu.Unlock()
+	// Owners whose output may wait for a reader go last: the runtime's
+	// own end of the same pipe or socket is closed by then, so their
+	// flush fails at once (EPIPE) instead of waiting for a reader that
+	// is this runtime. pipe2 and socketpair do not always give the read
+	// end the lower number when other threads close descriptors.
 	var errs []error
-	for fd := range entries {
-		e := &entries[fd]
-		if !e.used {
-			continue
-		}
-		if e.owner != nil {
-			if err := e.owner.Release(); err != nil {
-				errs = append(errs, named(e.owner, err))
+	for _, last := range []bool{false, true} {
+		for fd := range entries {
+			e := &entries[fd]
+			if !e.used {
+				continue
 			}
-		}
-		if err := inherit.Close(fd); err != nil && !errors.Is(err, syscall.EBADF) {
-			errs = append(errs, err)
+			if b, ok := e.owner.(buffering); (ok && b.MayBlock()) != last {
+				continue
+			}
+			if e.owner != nil {
+				if err := e.owner.Release(); err != nil {
+					errs = append(errs, named(e.owner, err))
+				}
+			}
+			if err := inherit.Close(fd); err != nil && !errors.Is(err, syscall.EBADF) {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)
