@@ -2,7 +2,6 @@ package inherit
 
 import (
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -44,41 +43,15 @@ func OwnProcEntry(fd int) bool {
 // /proc file. It reads /proc/self/mountinfo; if that cannot be read, it
 // reports true.
 func ProcBeneath(dir string) bool {
-	data, err := ReadFile("/proc/self/mountinfo")
+	mounts, err := Mounts()
 	if err != nil {
 		return true
 	}
 	dir = strings.TrimSuffix(dir, "/")
-	for line := range strings.Lines(string(data)) {
-		// id parent major:minor root mount-point options... - type source ...
-		fields := strings.Fields(line)
-		sep := slices.Index(fields, "-")
-		if len(fields) < 5 || sep < 0 || sep+1 >= len(fields) || fields[sep+1] != "proc" {
-			continue
-		}
-		mount := unescapeMountPath(fields[4])
-		if dir == "" || mount == dir || strings.HasPrefix(mount, dir+"/") || strings.HasPrefix(dir, mount+"/") {
+	for _, m := range mounts {
+		if m.Type == "proc" && (dir == "" || m.Point == dir || strings.HasPrefix(m.Point, dir+"/") || strings.HasPrefix(dir, m.Point+"/")) {
 			return true
 		}
 	}
 	return false
-}
-
-// unescapeMountPath undoes mountinfo's octal escapes (\040 for a space).
-func unescapeMountPath(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+3 < len(s) {
-			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
-				b.WriteByte(byte(n))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }

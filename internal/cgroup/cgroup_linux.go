@@ -65,7 +65,7 @@ func New(lim Limits) (*Group, error) {
 	controllers1 := map[string][]string{} // a v1 parent's controllers
 	have2 := map[string]bool{}
 	if base2 != "" {
-		if b, err := readFile(base2 + "/cgroup.controllers"); err == nil {
+		if b, err := inherit.ReadFile(base2 + "/cgroup.controllers"); err == nil {
 			for _, c := range strings.Fields(string(b)) {
 				have2[c] = true
 			}
@@ -184,7 +184,7 @@ func (g *Group) limitMemory(n int64) error {
 // enable makes the controllers available to the children of the v2
 // group at base.
 func enable(base string, controllers []string) error {
-	b, err := readFile(base + "/cgroup.subtree_control")
+	b, err := inherit.ReadFile(base + "/cgroup.subtree_control")
 	if err != nil {
 		return err
 	}
@@ -223,7 +223,7 @@ func (g *Group) Members() ([]int, error) {
 	if len(g.dirs) == 0 {
 		return nil, nil
 	}
-	b, err := readFile(g.dirs[0] + "/cgroup.procs")
+	b, err := inherit.ReadFile(g.dirs[0] + "/cgroup.procs")
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +246,7 @@ func (g *Group) OOMKills() int {
 	if g.memV2 {
 		file = "/memory.events"
 	}
-	b, err := readFile(g.memory + file)
+	b, err := inherit.ReadFile(g.memory + file)
 	if err != nil {
 		return 0
 	}
@@ -333,28 +333,21 @@ func (m mount) dir(path string) (string, bool) {
 
 // readMounts finds the v2 hierarchy's mount and each v1 controller's.
 func readMounts() (*mount, map[string]mount, error) {
-	b, err := readFile("/proc/self/mountinfo")
+	mounts, err := inherit.Mounts()
 	if err != nil {
 		return nil, nil, err
 	}
 	var v2 *mount
 	v1 := map[string]mount{}
-	s := bufio.NewScanner(bytes.NewReader(b))
-	for s.Scan() {
-		// ID parent major:minor root point options [optional...] - type source super
-		pre, post, ok := strings.Cut(s.Text(), " - ")
-		f, g := strings.Fields(pre), strings.Fields(post)
-		if !ok || len(f) < 5 || len(g) < 3 {
-			continue
-		}
-		m := mount{root: unescape(f[3]), point: unescape(f[4])}
-		switch g[0] {
+	for _, mi := range mounts {
+		m := mount{root: mi.Root, point: mi.Point}
+		switch mi.Type {
 		case "cgroup2":
 			if v2 == nil {
 				v2 = &m
 			}
 		case "cgroup":
-			for _, c := range strings.Split(g[2], ",") {
+			for _, c := range strings.Split(mi.Super, ",") {
 				if _, seen := v1[c]; !seen && c != "rw" && c != "ro" && !strings.Contains(c, "=") {
 					v1[c] = m
 				}
@@ -367,7 +360,7 @@ func readMounts() (*mount, map[string]mount, error) {
 // readOwn reads the calling process's groups: its v2 path, and its v1
 // path for each controller.
 func readOwn() (string, map[string]string, error) {
-	b, err := readFile("/proc/self/cgroup")
+	b, err := inherit.ReadFile("/proc/self/cgroup")
 	if err != nil {
 		return "", nil, err
 	}
@@ -391,52 +384,12 @@ func readOwn() (string, map[string]string, error) {
 	return v2, v1, nil
 }
 
-// unescape undoes mountinfo's octal escapes (\040 for a space).
-func unescape(s string) string {
-	if !strings.Contains(s, `\`) {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\\' && i+4 <= len(s) {
-			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
-				b.WriteByte(byte(n))
-				i += 3
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
 // mkdir makes a group's directory.
 func mkdir(dir string) error {
 	if err := syscall.Mkdir(dir, 0o755); err != nil {
 		return &fs.PathError{Op: "mkdir", Path: dir, Err: err}
 	}
 	return nil
-}
-
-// readFile reads a small file of /proc or of a cgroup.
-func readFile(path string) ([]byte, error) {
-	fd, err := inherit.Open(path, syscall.O_RDONLY, 0)
-	if err != nil {
-		return nil, err
-	}
-	defer inherit.Close(fd)
-	var out []byte
-	buf := make([]byte, 4096)
-	for {
-		n, err := inherit.Read(fd, buf)
-		out = append(out, buf[:n]...)
-		if err != nil {
-			return nil, &fs.PathError{Op: "read", Path: path, Err: errors.Unwrap(err)}
-		}
-		if n == 0 {
-			return out, nil
-		}
-	}
 }
 
 // writeFile writes s to a cgroup's file in one write, as the kernel

@@ -144,9 +144,6 @@ func TestMountDir(t *testing.T) {
 			t.Errorf("%+v.dir(%q) = %q, %v; want %q, %v", c.m, c.path, got, ok, c.want, c.ok)
 		}
 	}
-	if got := unescape(`/mnt/a\040b\134`); got != `/mnt/a b\` {
-		t.Errorf("unescape = %q", got)
-	}
 }
 
 func TestNegativeLimit(t *testing.T) {
